@@ -1,0 +1,86 @@
+// One database interface for both engines: postgres.js against a PostgreSQL server when
+// DATABASE_URL is set, PGlite (embedded PostgreSQL in DATA_DIR) otherwise.
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import { fuzzystrmatch } from "@electric-sql/pglite/contrib/fuzzystrmatch";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
+import type { Logger as DrizzleLogger } from "drizzle-orm";
+import type { PgAsyncDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import { relations } from "./relations.js";
+
+export type Db = PgAsyncDatabase<PgQueryResultHKT, typeof relations>;
+
+/** A notification channel listener; returns a function that stops listening. */
+export type Listen = (channel: string, onNotify: (payload: string) => void) => Promise<() => Promise<void>>;
+
+export type Database = {
+  db: Db;
+  kind: "postgres" | "pglite";
+  /** Subscribes to NOTIFY on a channel over a dedicated connection. */
+  listen: Listen;
+  /** Cheap liveness probe of the database. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+};
+
+export type DatabaseOptions = {
+  databaseUrl?: string | undefined;
+  dataDir?: string;
+  poolMax?: number;
+  statementTimeoutMs?: number;
+  /** Called with every SQL statement: the tests count statements with it. */
+  onQuery?: (sql: string, params: unknown[]) => void;
+};
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  const logger: DrizzleLogger | undefined = options.onQuery
+    ? { logQuery: (query, params) => options.onQuery?.(query, params) }
+    : undefined;
+  if (options.databaseUrl) {
+    const timeout = options.statementTimeoutMs ?? 10_000;
+    const client = postgres(options.databaseUrl, {
+      max: options.poolMax ?? 10,
+      onnotice: () => {},
+      connect_timeout: 5,
+      idle_timeout: 60,
+      connection: {
+        application_name: "exchange-graph",
+        statement_timeout: timeout,
+        idle_in_transaction_session_timeout: Math.max(timeout * 3, 30_000),
+      },
+    });
+    const db = drizzlePostgres({ client, relations, logger }) as unknown as Db;
+    return {
+      db,
+      kind: "postgres",
+      listen: async (channel, onNotify) => {
+        const sub = await client.listen(channel, onNotify);
+        return () => sub.unlisten();
+      },
+      ping: async () => {
+        await client`select 1`;
+      },
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  const dataDir = options.dataDir ?? "./data";
+  if (dataDir !== "memory://") mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create({
+    dataDir,
+    extensions: { pg_trgm, unaccent, fuzzystrmatch },
+  });
+  const db = drizzlePglite({ client, relations, logger }) as unknown as Db;
+  return {
+    db,
+    kind: "pglite",
+    listen: async (channel, onNotify) => client.listen(channel, onNotify),
+    ping: async () => {
+      await client.query("select 1");
+    },
+    close: () => client.close(),
+  };
+}

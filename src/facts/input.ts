@@ -1,0 +1,153 @@
+// The shape and limits of every fact as it comes in, from GraphQL or an import file. Strings are
+// stored verbatim; what PostgreSQL or a reader could not take (NUL, control characters, unpaired
+// surrogates, megabytes) is refused here with the field's path.
+import { z } from "zod";
+import { type FieldProblem, ValidationError } from "./errors.js";
+
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function text(max: number, { multiline = false } = {}) {
+  return z
+    .string()
+    .max(max, `must be at most ${max} characters`)
+    .refine((v) => v.trim().length > 0, "must not be blank")
+    .refine((v) => !CONTROL.test(v), "must not contain control characters")
+    .refine((v) => multiline || !/[\n\r\t]/.test(v), "must be a single line")
+    .refine((v) => !LONE_SURROGATE.test(v), "must be valid Unicode (it has an unpaired surrogate)");
+}
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date "YYYY-MM-DD"')
+  .refine((v) => {
+    const d = new Date(`${v}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(v);
+  }, "must be a real calendar date")
+  .refine((v) => v >= "1800-01-01" && v <= "2200-12-31", "must be between 1800 and 2200");
+
+export const countryCode = z
+  .string()
+  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in upper case, like "RU"');
+const slug = z
+  .string()
+  .max(100, "must be at most 100 characters")
+  .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens, like "2024-08-01-ankara"');
+const url = z
+  .string()
+  .max(2000, "must be at most 2000 characters")
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === "http:" || u.protocol === "https:";
+    } catch {
+      return false;
+    }
+  }, "must be an http(s) URL");
+const sourceIds = z
+  .array(z.number().int().positive())
+  .min(1, "must cite at least one source")
+  .max(50, "must cite at most 50 sources");
+const confidence = z.enum(["HIGH", "MEDIUM", "LOW"]).nullish();
+const opt = <T extends z.ZodType>(schema: T) => schema.nullish();
+const countries = z.array(countryCode).max(30, "must list at most 30 countries");
+const uniqueList = (list: string[]) => new Set(list).size === list.length;
+
+export const sourceInput = z.object({
+  publisher: text(200),
+  title: opt(text(500)),
+  url: opt(url),
+  publishedOn: opt(isoDate),
+  publishedAt: opt(z.date()),
+  description: opt(text(2000, { multiline: true })),
+});
+
+export const personInput = z.object({
+  slug: opt(slug),
+  name: text(200),
+  aliases: z.array(text(200)).max(50, "must list at most 50 aliases").default([]),
+  nationalities: countries.refine(uniqueList, "must not repeat a country").default([]),
+  birthDate: opt(isoDate),
+  description: opt(text(2000, { multiline: true })),
+  sourceIds: z.array(z.number().int().positive()).max(50).default([]),
+});
+
+export const personPatch = personInput.partial().extend({ slug: opt(slug) });
+
+export const sentenceInput = z
+  .object({
+    personId: z.number().int().positive(),
+    country: countryCode,
+    court: opt(text(500)),
+    charge: text(2000, { multiline: true }),
+    kind: z.enum(["TERM", "LIFE", "DEATH", "TIME_SERVED"]),
+    termMonths: opt(z.number().int().min(1, "must be at least 1").max(12000, "must be at most 12000 (1000 years)")),
+    sentencedOn: opt(isoDate),
+    note: opt(text(2000, { multiline: true })),
+    confidence,
+    sourceIds,
+  })
+  .superRefine((v, ctx) => {
+    if (v.kind === "TERM" && v.termMonths == null) {
+      ctx.addIssue({ code: "custom", path: ["termMonths"], message: "is required when kind is TERM" });
+    }
+    if (v.kind !== "TERM" && v.termMonths != null) {
+      ctx.addIssue({ code: "custom", path: ["termMonths"], message: `must be null when kind is ${v.kind}` });
+    }
+  });
+
+export const exchangeEventInput = z.object({
+  slug,
+  name: text(300),
+  occurredOn: isoDate,
+  location: opt(text(500)),
+  country: opt(countryCode),
+  mediators: countries.refine(uniqueList, "must not repeat a country").default([]),
+  parties: countries.refine(uniqueList, "must not repeat a country").default([]),
+  description: opt(text(10000, { multiline: true })),
+  confidence,
+  sourceIds,
+});
+
+export const releaseInput = z.object({
+  personId: z.number().int().positive(),
+  exchangeId: opt(z.number().int().positive()),
+  releasedOn: isoDate,
+  fromCountry: countryCode,
+  toCountry: opt(countryCode),
+  sentenceId: opt(z.number().int().positive()),
+  note: opt(text(2000, { multiline: true })),
+  confidence,
+  sourceIds,
+});
+
+export const statementInput = z.object({
+  speakerId: z.number().int().positive(),
+  text: text(100_000, { multiline: true }),
+  language: opt(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP 47 tag like "en" or "pt-BR"')),
+  saidOn: isoDate,
+  channel: opt(text(200)),
+  subjectIds: z.array(z.number().int().positive()).max(100, "must list at most 100 persons").default([]),
+  exchangeId: opt(z.number().int().positive()),
+  confidence,
+  sourceIds,
+});
+
+export type SourceInput = z.input<typeof sourceInput>;
+export type PersonInput = z.input<typeof personInput>;
+export type PersonPatch = z.input<typeof personPatch>;
+export type SentenceInput = z.input<typeof sentenceInput>;
+export type ExchangeEventInput = z.input<typeof exchangeEventInput>;
+export type ReleaseInput = z.input<typeof releaseInput>;
+export type StatementInput = z.input<typeof statementInput>;
+
+/** Parses with a schema, or throws one ValidationError naming every wrong field. */
+export function parseInput<T extends z.ZodType>(schema: T, value: unknown, prefix: string[] = []): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const fields: FieldProblem[] = result.error.issues.map((issue) => ({
+    path: [...prefix, ...issue.path.map(String)],
+    message: issue.message,
+  }));
+  throw new ValidationError(fields);
+}

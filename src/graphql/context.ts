@@ -1,0 +1,12 @@
+import type { Db } from "../db/client.js";
+import type { Logger } from "../logger.js";
+
+/** Who is calling: anonymous, or an admin identified by the name of their key. */
+export type Viewer = { admin: false; reason: "none" | "invalid" } | { admin: true; keyName: string };
+
+export type Context = {
+  db: Db;
+  viewer: Viewer;
+  requestId: string;
+  log: Logger;
+};

@@ -1,0 +1,113 @@
+import { and, sql } from "drizzle-orm";
+import { personTable } from "../db/tables.js";
+import { builder } from "./builder.js";
+import { connectionType } from "./connection.js";
+import { badArgument, checkPage } from "./pagination.js";
+import { StatementConnection } from "./statement.js";
+
+export const PersonRef = builder.drizzleNode("person", {
+  name: "Person",
+  description: "A person: someone sentenced, released or exchanged, or someone who spoke about it.",
+  id: { column: (person) => person.id },
+  fields: (t) => ({
+    slug: t.exposeString("slug", {
+      description: 'Stable readable key, unique: "roman-seleznev".',
+    }),
+    name: t.exposeString("name", { description: 'Canonical English name: "Roman Seleznev".' }),
+    aliases: t.exposeStringList("aliases", {
+      description: 'Other spellings, transliterations, native-script forms and cover names: "Roman Zelesnyov".',
+    }),
+    nationalities: t.expose("nationalities", {
+      type: ["CountryCode"],
+      description: "Every citizenship the sources give.",
+    }),
+    birthDate: t.expose("birthDate", { type: "Date", nullable: true, description: "Date of birth, where known." }),
+    description: t.exposeString("description", { nullable: true, description: "Who the person is, in a line." }),
+    sentences: t.relation("sentences", {
+      description: "Court sentences passed on this person, oldest first.",
+      query: { orderBy: { id: "asc" } },
+    }),
+    releases: t.relation("releases", {
+      description: "Times this person was released, oldest first.",
+      query: { orderBy: { releasedOn: "asc", id: "asc" } },
+    }),
+    statements: t.relatedConnection(
+      "statements",
+      {
+        description: "Statements this person made, newest first.",
+        totalCount: true,
+        query: (args) => {
+          checkPage(args);
+          return { orderBy: { saidOn: "desc", id: "desc" } };
+        },
+      },
+      StatementConnection,
+    ),
+    mentions: t.relatedConnection(
+      "mentions",
+      {
+        description: "Statements about this person, newest first.",
+        totalCount: true,
+        query: (args) => {
+          checkPage(args);
+          return { orderBy: { saidOn: "desc", id: "desc" } };
+        },
+      },
+      StatementConnection,
+    ),
+    sources: t.relation("sources", {
+      description: "Sources for the facts about this person.",
+      query: { orderBy: { id: "asc" } },
+    }),
+    recordedAt: t.expose("recordedAt", { type: "DateTime", description: "When this person was recorded." }),
+  }),
+});
+
+export const PersonConnection = connectionType(PersonRef, "Person");
+
+/** Persons matching the root field's filters; `table` is whatever alias the query uses. */
+function personFilter(table: typeof personTable, args: { search?: string | null; nationality?: string | null }) {
+  const search = args.search?.trim();
+  return and(
+    args.nationality ? sql`${table.nationalities} @> ARRAY[${args.nationality}]::text[]` : undefined,
+    // `<%` is word_similarity above pg_trgm's threshold, answered from the trigram index.
+    search ? sql`translit_key(${search}) <% ${table.searchKey}` : undefined,
+  );
+}
+
+builder.queryFields((t) => ({
+  persons: t.drizzleConnection(
+    {
+      type: "person",
+      description:
+        'Persons by name, best match first when searching, otherwise alphabetical. `search` matches names and aliases across transliterations: "Krassikov" finds Vadim Krasikov.',
+      args: {
+        search: t.arg.string({
+          description: "A name or part of one, in any common spelling (at most 200 characters).",
+        }),
+        nationality: t.arg({ type: "CountryCode", description: "Only persons holding this citizenship." }),
+      },
+      totalCount: (_parent, args, ctx) => ctx.db.$count(personTable, personFilter(personTable, args)),
+      resolve: (query, _parent, args, ctx) => {
+        checkPage(args);
+        const search = args.search?.trim();
+        if (search && search.length > 200) throw badArgument("search", "must be at most 200 characters");
+        const where = { RAW: (table: typeof personTable) => personFilter(table, args) ?? sql`true` };
+        if (search) {
+          return ctx.db.query.person.findMany(
+            query({
+              where,
+              extras: {
+                score: (table: typeof personTable) =>
+                  sql<string>`round(word_similarity(translit_key(${search}), ${table.searchKey})::numeric, 4)`,
+              },
+              orderBy: { score: "desc", id: "asc" },
+            } as never),
+          );
+        }
+        return ctx.db.query.person.findMany(query({ where, orderBy: { name: "asc", id: "asc" } }));
+      },
+    },
+    PersonConnection,
+  ),
+}));

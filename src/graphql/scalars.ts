@@ -1,0 +1,77 @@
+// Scalars come from graphql-scalars, renamed to the names of the public API; CountryCode is
+// narrowed to upper case because that is the form stored and compared in the database.
+import { GraphQLError, GraphQLScalarType, Kind } from "graphql";
+import { CountryCodeResolver, DateTimeISOResolver, LocalDateResolver } from "graphql-scalars";
+
+function badInput(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: "BAD_USER_INPUT" } });
+}
+
+function parseCountryCode(value: unknown): string {
+  if (typeof value !== "string") throw badInput('CountryCode must be a string such as "RU".');
+  if (value !== value.toUpperCase() || !/^[A-Z]{2}$/.test(value)) {
+    throw badInput(`CountryCode must be two upper-case letters (ISO 3166-1 alpha-2), got "${value.slice(0, 20)}".`);
+  }
+  try {
+    return CountryCodeResolver.parseValue(value) as string;
+  } catch {
+    throw badInput(`"${value}" is not an ISO 3166-1 alpha-2 country code.`);
+  }
+}
+
+export const CountryCodeScalar = new GraphQLScalarType<string, string>({
+  name: "CountryCode",
+  description: 'A country as its ISO 3166-1 alpha-2 code in upper case: "RU", "US", "DE".',
+  specifiedByURL: "https://www.iso.org/iso-3166-country-codes.html",
+  serialize: (value) => String(value),
+  parseValue: parseCountryCode,
+  parseLiteral: (ast) => {
+    if (ast.kind !== Kind.STRING) throw badInput('CountryCode must be a string such as "RU".');
+    return parseCountryCode(ast.value);
+  },
+});
+
+function wrapDate(inner: GraphQLScalarType): (value: unknown) => string {
+  return (value) => {
+    try {
+      return inner.parseValue(value) as string;
+    } catch {
+      throw badInput(`Date must be a calendar date "YYYY-MM-DD", got ${JSON.stringify(value)?.slice(0, 40)}.`);
+    }
+  };
+}
+const parseDate = wrapDate(LocalDateResolver);
+
+export const DateScalar = new GraphQLScalarType<string, string>({
+  name: "Date",
+  description: 'A calendar date without time or zone, ISO 8601: "2024-08-01".',
+  specifiedByURL: "https://scalars.graphql.org/andimarek/local-date",
+  serialize: (value) => LocalDateResolver.serialize(value) as string,
+  parseValue: parseDate,
+  parseLiteral: (ast) => {
+    if (ast.kind !== Kind.STRING) throw badInput('Date must be a string "YYYY-MM-DD".');
+    return parseDate(ast.value);
+  },
+});
+
+export const DateTimeScalar = new GraphQLScalarType<Date, string>({
+  name: "DateTime",
+  description: 'A point in time, ISO 8601 with offset: "2024-08-02T09:37:00.000Z".',
+  specifiedByURL: "https://scalars.graphql.org/andimarek/date-time",
+  serialize: (value) => DateTimeISOResolver.serialize(value) as string,
+  parseValue: (value) => {
+    try {
+      return DateTimeISOResolver.parseValue(value) as Date;
+    } catch {
+      throw badInput(`DateTime must be ISO 8601 with an offset, got ${JSON.stringify(value)?.slice(0, 40)}.`);
+    }
+  },
+  parseLiteral: (ast) => {
+    if (ast.kind !== Kind.STRING) throw badInput("DateTime must be a string.");
+    try {
+      return DateTimeISOResolver.parseValue(ast.value) as Date;
+    } catch {
+      throw badInput(`DateTime must be ISO 8601 with an offset, got "${ast.value.slice(0, 40)}".`);
+    }
+  },
+});

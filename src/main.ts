@@ -1,0 +1,38 @@
+// config → database (migrated, seeded) → app → listen; SIGTERM/SIGINT → drain and stop.
+import { buildApp } from "./app.js";
+import { loadConfig } from "./config.js";
+import { openDatabase } from "./db/client.js";
+import { migrate } from "./db/migrate.js";
+import { seedIfEmpty } from "./facts/seed.js";
+import { createLogger } from "./logger.js";
+
+const config = loadConfig();
+const log = createLogger(config.logLevel);
+const database = await openDatabase({
+  databaseUrl: config.databaseUrl,
+  dataDir: config.dataDir,
+  poolMax: config.dbPoolMax,
+  statementTimeoutMs: config.dbStatementTimeoutMs,
+});
+await migrate(database);
+if (config.seed) {
+  const summary = await seedIfEmpty(database.db);
+  if (summary) log.info({ summary }, "loaded the built-in reference facts");
+}
+const app = buildApp({ config, database, log });
+const port = await app.start();
+log.info({ url: `http://${config.host}:${port}/graphql`, database: database.kind }, "exchange-graph is listening");
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, "shutting down");
+  const timer = setTimeout(() => process.exit(1), 10_000);
+  timer.unref();
+  await app.stop();
+  await database.close();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

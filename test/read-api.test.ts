@@ -1,0 +1,180 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startServer, type TestServer } from "./support/server.js";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe("the built-in reference data set", () => {
+  it("answers the README's first query: Krassikov finds Vadim Krasikov, LIFE from DE, the 2024-08-01 exchange", async () => {
+    const result = await server.gql(
+      `{ persons(search: "Krassikov") { nodes { name sentences { kind country } releases { exchange { occurredOn } } } } }`,
+    );
+    expect(result.errors).toBeUndefined();
+    const first = result.data?.persons.nodes[0];
+    expect(first.name).toBe("Vadim Krasikov");
+    expect(first.sentences).toEqual([{ kind: "LIFE", country: "DE" }]);
+    expect(first.releases).toEqual([{ exchange: { occurredOn: "2024-08-01" } }]);
+  });
+
+  it("has all six exchanges, and 24 releases in 2024: 16 by Russia and Belarus, 8 to Russia", async () => {
+    const events = await server.gql(`{ exchangeEvents(first: 10) { totalCount nodes { slug occurredOn } } }`);
+    expect(events.data?.exchangeEvents.totalCount).toBe(6);
+    const ankara = await server.gql(
+      `{ exchangeEvent(slug: "2024-08-01-ankara") { id releaseCount releases { fromCountry toCountry } } }`,
+    );
+    const event = ankara.data?.exchangeEvent;
+    expect(event.releases).toHaveLength(24);
+    expect(event.releaseCount).toBe(24);
+    const byRussiaOrBelarus = event.releases.filter((r: { fromCountry: string }) =>
+      ["RU", "BY"].includes(r.fromCountry),
+    );
+    const toRussia = event.releases.filter((r: { toCountry: string }) => r.toCountry === "RU");
+    expect(byRussiaOrBelarus).toHaveLength(16);
+    expect(toRussia).toHaveLength(8);
+    const filtered = await server.gql(
+      `query ($id: ID!) { releases(exchangeId: $id, toCountry: "RU", first: 50) { totalCount } }`,
+      { id: event.id },
+    );
+    expect(filtered.data?.releases.totalCount).toBe(8);
+  });
+
+  it("records Roman Seleznev's sentence as a TERM of 324 months from US", async () => {
+    const result = await server.gql(
+      `{ persons(search: "Seleznev") { nodes { name sentences { kind termMonths country } } } }`,
+    );
+    expect(result.data?.persons.nodes[0]).toEqual({
+      name: "Roman Seleznev",
+      sentences: [{ kind: "TERM", termMonths: 324, country: "US" }],
+    });
+  });
+
+  it("finds statements by full-text search: 'fatherland' finds Antonov's Telegram statement", async () => {
+    const result = await server.gql(
+      `{ statements(search: "fatherland") { totalCount nodes { channel speaker { name } sources { publisher } } } }`,
+    );
+    expect(result.data?.statements.totalCount).toBeGreaterThanOrEqual(1);
+    const first = result.data?.statements.nodes[0];
+    expect(first.speaker.name).toBe("Anatoly Antonov");
+    expect(first.channel).toBe("Telegram");
+    expect(first.sources.map((s: { publisher: string }) => s.publisher)).toContain("Keystone-SDA");
+  });
+
+  it("counts everything for dashboards in stats", async () => {
+    const result = await server.gql(
+      `{ stats { persons releases statements exchanges releasesByCountry { country count } } }`,
+    );
+    expect(result.data?.stats).toMatchObject({ persons: 59, releases: 46, statements: 13, exchanges: 6 });
+    const ru = result.data?.stats.releasesByCountry.find((c: { country: string }) => c.country === "RU");
+    expect(ru.count).toBeGreaterThan(10);
+  });
+});
+
+describe("person search survives transliteration", () => {
+  it.each([
+    ["Krassikov", "Vadim Krasikov"],
+    ["Zelesnyov", "Roman Seleznev"],
+    ["Kara-Mursa", "Vladimir Kara-Murza"],
+    ["Kliushin", "Vladislav Klyushin"],
+    ["schobel", "Patrick Schöbel"],
+    ["Селезнёв", "Roman Seleznev"],
+    ["Konoschtschjonok", "Vadim Konoshchenok"],
+  ])("%s finds %s first", async (search, name) => {
+    const result = await server.gql(`query ($s: String) { persons(search: $s) { nodes { name } } }`, { s: search });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.persons.nodes[0]?.name).toBe(name);
+  });
+
+  it("finds nobody for a name nobody has", async () => {
+    const result = await server.gql(`{ persons(search: "Zzyzx Qwerty") { totalCount nodes { name } } }`);
+    expect(result.data?.persons).toEqual({ totalCount: 0, nodes: [] });
+  });
+});
+
+describe("reads are planned into one SQL statement per root field", () => {
+  it("plans a 4-level query over 25+ releases into a single statement", async () => {
+    server.statements.length = 0;
+    const result = await server.gql(`{
+      releases(first: 40) {
+        edges { cursor node {
+          releasedOn
+          person { name sentences { kind sources { publisher } } mentions(first: 3) { nodes { text speaker { name } } } }
+          exchange { slug sources { url } }
+          sentence { termMonths person { name } }
+        } }
+      }
+    }`);
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.releases.edges.length).toBe(40);
+    expect(server.statements.filter((s) => /^\s*select/i.test(s))).toHaveLength(1);
+  });
+
+  it("pages with cursors: two pages of 20 are the first 40 without overlap", async () => {
+    const all = await server.gql(`{ releases(first: 40) { nodes { id } } }`);
+    const page1 = await server.gql(`{ releases(first: 20) { pageInfo { endCursor hasNextPage } nodes { id } } }`);
+    const page2 = await server.gql(`query ($after: String) { releases(first: 20, after: $after) { nodes { id } } }`, {
+      after: page1.data?.releases.pageInfo.endCursor,
+    });
+    expect(page1.data?.releases.pageInfo.hasNextPage).toBe(true);
+    expect([...(page1.data?.releases.nodes ?? []), ...(page2.data?.releases.nodes ?? [])]).toEqual(
+      all.data?.releases.nodes,
+    );
+  });
+});
+
+describe("global ids", () => {
+  it("node(id:) resolves every type, and an id of nothing is null", async () => {
+    const result = await server.gql(
+      `{ releases(first: 1) { nodes { id person { id } exchange { id } sentence { id } sources { id } } } statements(first: 1) { nodes { id } } }`,
+    );
+    const release = result.data?.releases.nodes[0];
+    const ids = [
+      release.id,
+      release.person.id,
+      release.exchange.id,
+      release.sources[0].id,
+      result.data?.statements.nodes[0].id,
+    ];
+    const nodes = await server.gql(`query ($ids: [ID!]!) { nodes(ids: $ids) { __typename id } }`, { ids });
+    expect(nodes.data?.nodes.map((n: { __typename: string }) => n.__typename)).toEqual([
+      "Release",
+      "Person",
+      "ExchangeEvent",
+      "Source",
+      "Statement",
+    ]);
+    const missing = await server.gql(`{ node(id: "UGVyc29uOjk5OTk5") { id } }`);
+    expect(missing).toEqual({ data: { node: null } });
+  });
+});
+
+describe("bad input gets a clear GraphQL error, never a 500", () => {
+  it.each([
+    ["a malformed global id", `{ node(id: "not an id!") { id } }`, /not a valid id/],
+    [
+      "an id of the wrong type",
+      `{ releases(exchangeId: "UGVyc29uOjE") { nodes { id } } }`,
+      /not the id of a ExchangeEvent/,
+    ],
+    ["first: -1", `{ releases(first: -1) { nodes { id } } }`, /"first" must be between 0 and 100/],
+    ["first: 100000", `{ releases(first: 100000) { nodes { id } } }`, /"first" must be between 0 and 100/],
+    ["an unknown country code", `{ releases(fromCountry: "XX") { nodes { id } } }`, /not an ISO 3166-1 alpha-2/],
+    ["a lower-case country code", `{ persons(nationality: "ru") { nodes { id } } }`, /upper-case/],
+    ["a malformed date", `{ exchangeEvents(from: "2024-02-30") { nodes { id } } }`, /calendar date/],
+    ["a malformed cursor", `{ releases(after: "bogus") { nodes { id } } }`, /cursor/i],
+  ])("%s", async (_name, query, message) => {
+    const response = await fetch(server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query }),
+    });
+    expect(response.status).toBeLessThan(500);
+    const body = (await response.json()) as { errors?: { message: string }[] };
+    expect(body.errors?.[0]?.message).toMatch(message);
+    expect(JSON.stringify(body)).not.toMatch(/select |stack|node_modules/i);
+  });
+});

@@ -1,0 +1,53 @@
+// The real service on a free port, over a fresh database, for tests that talk to it as a client.
+import { type App, buildApp } from "../../src/app.js";
+import { loadConfig } from "../../src/config.js";
+import { createLogger } from "../../src/logger.js";
+import { createTestDatabase, type TestDatabase } from "./database.js";
+
+export type GraphQLResponse<T = Record<string, unknown>> = {
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+};
+
+export type TestServer = TestDatabase & {
+  app: App;
+  port: number;
+  url: string;
+  wsUrl: string;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+};
+
+export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
+
+export async function startServer(options: { seed?: boolean; env?: Record<string, string> } = {}): Promise<TestServer> {
+  const testDb = await createTestDatabase({ seed: options.seed ?? true });
+  const config = loadConfig({ ADMIN_TOKEN: TEST_ADMIN_TOKEN, LOG_LEVEL: "silent", ...options.env });
+  const app = buildApp({ config, database: testDb.database, log: createLogger(config.logLevel) });
+  const port = await app.start(0, "127.0.0.1");
+  const url = `http://127.0.0.1:${port}/graphql`;
+  return {
+    ...testDb,
+    app,
+    port,
+    url,
+    wsUrl: `ws://127.0.0.1:${port}/graphql`,
+    async gql(query, variables, headers = {}) {
+      const response = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      if (response.status >= 500) throw new Error(`HTTP ${response.status}: ${await response.text()}`);
+      return (await response.json()) as never;
+    },
+    async close() {
+      await app.stop();
+      await testDb.drop();
+    },
+  };
+}
