@@ -194,10 +194,12 @@ export const releaseTable = table(
     // A person is released at most once per exchange, and at most once a day.
     unique("release_person_exchange").on(t.personId, t.exchangeId),
     unique("release_person_day").on(t.personId, t.releasedOn),
-    index().on(t.exchangeId, t.id),
+    // Every filter of `releases` combined with its ordering (releasedOn desc, id desc).
+    index().on(t.releasedOn, t.id),
+    index().on(t.exchangeId, t.releasedOn, t.id),
+    index().on(t.fromCountry, t.releasedOn, t.id),
+    index().on(t.toCountry, t.releasedOn, t.id),
     index().on(t.personId, t.id),
-    index().on(t.fromCountry, t.id),
-    index().on(t.toCountry, t.id),
     index().on(t.sentenceId),
   ],
 );
@@ -238,8 +240,8 @@ export const statementTable = table(
     uniqueIndex("statement_natural_key").on(t.speakerId, t.saidOn, sql`md5(${t.text})`),
     index("statement_text_fts").using("gin", sql`to_tsvector('english', ${t.text})`),
     index().on(t.saidOn, t.id),
-    index().on(t.speakerId, t.id),
-    index().on(t.exchangeId, t.id),
+    index().on(t.speakerId, t.saidOn, t.id),
+    index().on(t.exchangeId, t.saidOn, t.id),
   ],
 );
 
