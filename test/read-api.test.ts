@@ -89,6 +89,37 @@ describe("person search survives transliteration", () => {
     expect(result.data?.persons.nodes[0]?.name).toBe(name);
   });
 
+  it("pages through ranked results without repeats", async () => {
+    const all = await server.gql(`{ persons(search: "Vadim", first: 10) { totalCount nodes { name } } }`);
+    const names = all.data?.persons.nodes.map((n: { name: string }) => n.name);
+    expect(names).toEqual(expect.arrayContaining(["Vadim Krasikov", "Vadim Ostanin", "Vadim Konoshchenok"]));
+    expect(all.data?.persons.totalCount).toBe(names.length);
+    const seen: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 10; page++) {
+      const result: any = await server.gql(
+        `query ($after: String) { persons(search: "Vadim", first: 1, after: $after) { pageInfo { endCursor hasNextPage } nodes { name } } }`,
+        { after },
+      );
+      seen.push(...result.data.persons.nodes.map((n: { name: string }) => n.name));
+      if (!result.data.persons.pageInfo.hasNextPage) break;
+      after = result.data.persons.pageInfo.endCursor;
+    }
+    expect(seen).toEqual(names);
+  });
+
+  it("filters by nationality, alone and with a search", async () => {
+    const german = await server.gql(
+      `{ persons(nationality: "DE", first: 100) { totalCount nodes { name nationalities } } }`,
+    );
+    expect(german.data?.persons.totalCount).toBeGreaterThanOrEqual(5);
+    for (const p of german.data?.persons.nodes ?? []) expect(p.nationalities).toContain("DE");
+    const both = await server.gql(`{ persons(search: "Krieger", nationality: "DE") { nodes { name } } }`);
+    expect(both.data?.persons.nodes[0]?.name).toBe("Rico Krieger");
+    const none = await server.gql(`{ persons(search: "Krieger", nationality: "RU") { totalCount } }`);
+    expect(none.data?.persons.totalCount).toBe(0);
+  });
+
   it("finds nobody for a name nobody has", async () => {
     const result = await server.gql(`{ persons(search: "Zzyzx Qwerty") { totalCount nodes { name } } }`);
     expect(result.data?.persons).toEqual({ totalCount: 0, nodes: [] });
