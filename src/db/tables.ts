@@ -71,7 +71,9 @@ export const personTable = table(
     check("person_slug_format", sql`${t.slug} ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`),
     check("person_name_not_blank", notBlank(t.name)),
     check("person_nationalities_codes", countries(t.nationalities)),
-    index("person_search_key_trgm").using("gin", sql`${t.searchKey} gin_trgm_ops`),
+    // GiST rather than GIN: the planner costs GIN trigram scans for `<%` above a sequential scan
+    // and never uses them; with GiST a search over 20,000 persons takes 2.5 ms instead of 134 ms.
+    index("person_search_key_gist").using("gist", sql`${t.searchKey} gist_trgm_ops`),
     index("person_nationalities_gin").using("gin", t.nationalities),
     index().on(t.name, t.id),
   ],
