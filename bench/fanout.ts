@@ -1,0 +1,180 @@
+// N graphql-ws subscribers of releaseAdded, then releases are added: publish-to-receive latency
+// at the clients, memory per idle subscriber and SQL per event, against a raw `ws` broadcast of
+// the same payload to N sockets.
+import { type AppChild, addReleaseBody, type Bench, type Scenario } from "./context.js";
+import type { Child } from "./ipc.js";
+import { percentile } from "./load.js";
+import { type ResultRow, row, skipped } from "./report.js";
+
+export const SUBSCRIPTION = `subscription {
+  releaseAdded { cursor release { id releasedOn fromCountry person { name } } }
+}`;
+
+type Collected = { received: number; times: number[]; sample?: string; errors: string[] };
+type Side = {
+  latencies: number[];
+  memoryPerClient: number;
+  incomplete: number;
+  sample?: string | undefined;
+  feedReads?: number;
+  statements?: number;
+};
+
+const wallClock = () => performance.timeOrigin + performance.now();
+const COLLECT_MS = 120_000;
+
+/** Arms the clients, publishes, and returns each client's publish-to-receive latency. */
+async function event(
+  subs: Child,
+  n: number,
+  publish: () => Promise<void>,
+): Promise<Collected & { latencies: number[] }> {
+  await subs.call("arm");
+  const t0 = wallClock();
+  await publish();
+  const got = await subs.call<Collected>("collect", { expect: n, timeoutMs: COLLECT_MS }, COLLECT_MS + 10_000);
+  return { ...got, latencies: got.times.map((t) => t - t0) };
+}
+
+async function ours(bench: Bench, app: AppChild, n: number): Promise<Side> {
+  const before = await app.stats();
+  let written = 0;
+  const publish = async () => {
+    const body = JSON.parse(addReleaseBody(bench, written++, 2050));
+    const result = await app.gql(body.query, body.variables, true);
+    if (result.data?.addRelease?.__typename !== "Release")
+      throw new Error(`addRelease failed: ${JSON.stringify(result)}`);
+  };
+  return bench.withChild("subscribers", [], async (subs) => {
+    bench.log(`fan-out · ours: connecting ${n} graphql-ws subscribers`);
+    const opened = await subs.call<{ open: number; ms: number; errors: string[] }>("connect", {
+      url: app.wsUrl,
+      n,
+      mode: "graphql-ws",
+      query: SUBSCRIPTION,
+    });
+    bench.log(`fan-out · ours: ${opened.open} connected in ${Math.round(opened.ms)} ms; warm-up event`);
+    const warm = await event(subs, n, publish);
+    if (warm.received === 0) throw new Error(`no subscriber received the warm-up event: ${warm.errors.join("; ")}`);
+    const idle = await app.stats();
+    const side: Side = {
+      latencies: [],
+      memoryPerClient: (idle.rss - before.rss) / n,
+      incomplete: n - warm.received,
+      sample: warm.sample,
+      feedReads: 0,
+      statements: 0,
+    };
+    for (let e = 0; e < bench.options.events; e++) {
+      await app.call("reset");
+      const got = await event(subs, n, publish);
+      const stats = await app.stats();
+      side.latencies.push(...got.latencies);
+      side.incomplete += n - got.received;
+      side.feedReads = (side.feedReads ?? 0) + stats.feedReads / bench.options.events;
+      side.statements = (side.statements ?? 0) + stats.statements / bench.options.events;
+      bench.log(
+        `fan-out · ours: event ${e + 1}/${bench.options.events}: ${got.received}/${n} received, ` +
+          `p99 ${percentile(got.latencies, 99).toFixed(1)} ms, ${stats.statements} SQL, ${stats.feedReads} feed reads`,
+      );
+    }
+    return side;
+  });
+}
+
+async function floor(bench: Bench, n: number, payload: string): Promise<Side> {
+  return bench.withChild("raw-ws", [], async (raw) => {
+    const before = await raw.call<{ rss: number }>("stats");
+    return bench.withChild("subscribers", [], async (subs) => {
+      bench.log(`fan-out · raw ws: connecting ${n} sockets`);
+      await subs.call("connect", { url: `ws://127.0.0.1:${raw.ready.port}/graphql`, n, mode: "raw" });
+      const idle = await raw.call<{ rss: number; clients: number }>("stats");
+      const publish = async () => {
+        await raw.call("broadcast", { payload });
+      };
+      await event(subs, n, publish);
+      const side: Side = { latencies: [], memoryPerClient: (idle.rss - before.rss) / n, incomplete: 0 };
+      for (let e = 0; e < bench.options.events; e++) {
+        const got = await event(subs, n, publish);
+        side.latencies.push(...got.latencies);
+        side.incomplete += n - got.received;
+      }
+      bench.log(`fan-out · raw ws: p99 ${percentile(side.latencies, 99).toFixed(1)} ms`);
+      return side;
+    });
+  });
+}
+
+export const fanout: Scenario = async (bench) => {
+  const n = bench.options.subscribers;
+  const scenario = `fan-out (${n.toLocaleString("en-US")} subscribers)`;
+  let missing: string | undefined;
+  const side = await bench.withApp(async (app) => {
+    if (!(await app.has("mutation", "addRelease"))) missing = "needs issue 3 (the addRelease mutation)";
+    else if (!(await app.has("subscription", "releaseAdded")))
+      missing = "needs issue 4 (the releaseAdded subscription)";
+    return missing ? undefined : ours(bench, app, n);
+  });
+  // Without our side, the floor still runs on a payload of the same shape, for the record.
+  const payload =
+    side?.sample ??
+    JSON.stringify({
+      id: "1",
+      type: "next",
+      payload: {
+        data: { releaseAdded: { cursor: "MTIz", release: { id: "UmVsZWFzZToxMjM", person: { name: "x" } } } },
+      },
+    });
+  const raw = await floor(bench, n, payload);
+  const kib = (bytes: number) => bytes / 1024;
+  const rows: ResultRow[] = [];
+  if (missing) rows.push(skipped(scenario, missing));
+  const oursOr = (f: (s: Side) => number) => (side ? f(side) : null);
+  const incomplete = side?.incomplete ? `${side.incomplete} deliveries missing` : undefined;
+  rows.push(
+    row(
+      scenario,
+      "latency p50 ms",
+      oursOr((s) => percentile(s.latencies, 50)),
+      percentile(raw.latencies, 50),
+    ),
+    row(
+      scenario,
+      "latency p99 ms",
+      oursOr((s) => percentile(s.latencies, 99)),
+      percentile(raw.latencies, 99),
+      { kind: "max", ratio: 2 },
+      incomplete,
+    ),
+    row(
+      scenario,
+      "latency max ms",
+      oursOr((s) => Math.max(...s.latencies)),
+      Math.max(...raw.latencies),
+    ),
+    row(
+      scenario,
+      "memory / idle subscriber KiB",
+      oursOr((s) => kib(s.memoryPerClient)),
+      kib(raw.memoryPerClient),
+      {
+        kind: "max",
+        ratio: 2,
+      },
+    ),
+    row(
+      scenario,
+      "feed reads / event",
+      oursOr((s) => s.feedReads ?? 0),
+      null,
+      { kind: "equal", ratio: 1 },
+    ),
+    row(
+      scenario,
+      "SQL statements / event",
+      oursOr((s) => s.statements ?? 0),
+      null,
+    ),
+  );
+  return rows;
+};

@@ -1,0 +1,122 @@
+// Parent ↔ child plumbing: every server under test and every load client runs in its own
+// process (node + tsx), and answers commands over the IPC channel.
+import { type ChildProcess, fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+type Message = { id: number; cmd: string; args?: unknown };
+type Reply = { id: number; ok: boolean; value?: unknown; error?: string };
+
+export type Child = {
+  name: string;
+  process: ChildProcess;
+  /** What the child sent with `ready` (for servers: the port). */
+  ready: Record<string, unknown>;
+  call<T = unknown>(cmd: string, args?: unknown, timeoutMs?: number): Promise<T>;
+  stop(): Promise<void>;
+};
+
+export type ChildOptions = { env?: Record<string, string>; args?: string[]; cpuProfDir?: string | undefined };
+
+/** Starts bench/children/<name>.ts and waits for its `ready` message. */
+export async function startChild(name: string, options: ChildOptions = {}): Promise<Child> {
+  const file = fileURLToPath(new URL(`./children/${name}.ts`, import.meta.url));
+  const execArgv = ["--import", "tsx", "--expose-gc"];
+  if (options.cpuProfDir) execArgv.push("--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`);
+  const child = fork(file, options.args ?? [], {
+    execArgv,
+    env: { ...process.env, ...options.env },
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`${name} exited (${code}) before it was ready`));
+    child.once("exit", onExit);
+    child.on("message", (raw) => {
+      const message = raw as Reply & { ready?: Record<string, unknown> };
+      if (message.ready) {
+        child.off("exit", onExit);
+        resolve(message.ready);
+        return;
+      }
+      const waiter = pending.get(message.id);
+      if (!waiter) return;
+      pending.delete(message.id);
+      if (message.ok) waiter.resolve(message.value);
+      else waiter.reject(new Error(`${name}: ${message.error}`));
+    });
+  });
+  child.once("exit", (code) => {
+    for (const waiter of pending.values()) waiter.reject(new Error(`${name} exited (${code})`));
+    pending.clear();
+  });
+  return {
+    name,
+    process: child,
+    ready,
+    call<T>(cmd: string, args?: unknown, timeoutMs = 600_000) {
+      const id = nextId++;
+      return new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(new Error(`${name}: ${cmd} timed out after ${timeoutMs} ms`));
+        }, timeoutMs);
+        pending.set(id, {
+          resolve: (v) => {
+            clearTimeout(timer);
+            resolve(v as T);
+          },
+          reject: (e) => {
+            clearTimeout(timer);
+            reject(e);
+          },
+        });
+        child.send({ id, cmd, args } satisfies Message);
+      });
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.send({ id: 0, cmd: "exit" } satisfies Message);
+        const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+type Handler = (args: any) => unknown;
+
+/** Child side: announces readiness and answers commands; `exit` runs `onExit` then exits. */
+export function serveCommands(
+  ready: Record<string, unknown>,
+  handlers: Record<string, Handler>,
+  onExit: () => Promise<void>,
+) {
+  process.on("message", async (raw) => {
+    const { id, cmd, args } = raw as Message;
+    if (cmd === "exit") {
+      await onExit();
+      process.exit(0);
+    }
+    const handler = handlers[cmd];
+    try {
+      if (!handler) throw new Error(`unknown command ${cmd}`);
+      process.send?.({ id, ok: true, value: await handler(args) } satisfies Reply);
+    } catch (error) {
+      process.send?.({ id, ok: false, error: error instanceof Error ? error.stack : String(error) } satisfies Reply);
+    }
+  });
+  // Orphaned by a crashed parent: do not linger.
+  process.on("disconnect", () => process.exit(0));
+  process.send?.({ ready });
+}
+
+/** Resident memory after a full collection (children run with --expose-gc). */
+export function settledMemory() {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  for (let i = 0; i < 3; i++) gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  return { rss, heapUsed };
+}

@@ -1,0 +1,72 @@
+// Command-line flags of `npm run bench -- …`.
+import { parseArgs } from "node:util";
+
+export const SCENARIOS = ["read", "transport", "writes", "fanout"] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+export type Options = {
+  quick: boolean;
+  /** Seconds of measured load per side of a throughput scenario. */
+  duration: number;
+  warmup: number;
+  connections: number;
+  subscribers: number;
+  /** Events published per side of the fan-out (after one warm-up event). */
+  events: number;
+  scale: number;
+  only: Scenario[];
+  /** Write CPU profiles of the server children into this folder. */
+  profile: string | undefined;
+  keep: boolean;
+  out: string;
+};
+
+const USAGE = `npm run bench -- [--quick] [--subscribers=N] [--duration=S] [--connections=N]
+  [--events=N] [--scale=X] [--only=read,transport,writes,fanout] [--profile] [--profile-dir=DIR] [--keep] [--out=FILE]`;
+
+export function parseOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: "boolean", default: false },
+      duration: { type: "string" },
+      warmup: { type: "string" },
+      connections: { type: "string" },
+      subscribers: { type: "string" },
+      events: { type: "string" },
+      scale: { type: "string" },
+      only: { type: "string" },
+      profile: { type: "boolean", default: false },
+      "profile-dir": { type: "string" },
+      keep: { type: "boolean", default: false },
+      out: { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const num = (value: string | undefined, fallback: number, name: string) => {
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number\n${USAGE}`);
+    return n;
+  };
+  const quick = values.quick ?? false;
+  const only = (values.only?.split(",") ?? [...SCENARIOS]) as Scenario[];
+  for (const s of only) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s}\n${USAGE}`);
+  return {
+    quick,
+    duration: num(values.duration, quick ? 5 : 15, "duration"),
+    warmup: num(values.warmup, quick ? 2 : 5, "warmup"),
+    connections: Math.round(num(values.connections, 10, "connections")),
+    subscribers: Math.round(num(values.subscribers, 1000, "subscribers")),
+    events: Math.round(num(values.events, quick ? 3 : 10, "events")),
+    scale: num(values.scale, 1, "scale"),
+    only,
+    profile: values.profile || values["profile-dir"] ? (values["profile-dir"] ?? "bench/profiles") : undefined,
+    keep: values.keep ?? false,
+    out: values.out ?? "bench/results.json",
+  };
+}

@@ -1,0 +1,46 @@
+// A raw SQL handle for the bench's own work (bulk loading, the floors): postgres.js against a
+// PostgreSQL server, or PGlite on a data directory. Not the app's Database: the floors must not
+// pay for drizzle.
+import { PGlite } from "@electric-sql/pglite";
+import { fuzzystrmatch } from "@electric-sql/pglite/contrib/fuzzystrmatch";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
+import postgres from "postgres";
+
+export type Row = Record<string, unknown>;
+
+export type RawSql = {
+  query(text: string, params?: unknown[]): Promise<Row[]>;
+  /** Runs `work` in one transaction, on one connection. */
+  transaction<T>(work: (query: RawSql["query"]) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+};
+
+/** Where the bench's database lives: a PostgreSQL URL, or a PGlite data directory. */
+export type Target = { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
+
+export async function openRawSql(target: Target, poolMax = 10): Promise<RawSql> {
+  if (target.kind === "postgres") {
+    const client = postgres(target.url, { max: poolMax, onnotice: () => {} });
+    return {
+      query: (text, params = []) => client.unsafe(text, params as never[]) as unknown as Promise<Row[]>,
+      transaction: (work) =>
+        client.begin((tx) =>
+          work((text, params = []) => tx.unsafe(text, params as never[]) as unknown as Promise<Row[]>),
+        ) as Promise<never>,
+      close: () => client.end({ timeout: 5 }),
+    };
+  }
+  const pg = await PGlite.create({ dataDir: target.dataDir, extensions: { pg_trgm, unaccent, fuzzystrmatch } });
+  return {
+    query: async (text, params = []) => (await pg.query<Row>(text, params)).rows,
+    transaction: (work) =>
+      pg.transaction((tx) => work(async (text, params = []) => (await tx.query<Row>(text, params)).rows)),
+    close: () => pg.close(),
+  };
+}
+
+/** The environment that points the app (src/config.ts) at the target. */
+export function targetEnv(target: Target): Record<string, string> {
+  return target.kind === "postgres" ? { DATABASE_URL: target.url } : { DATA_DIR: target.dataDir };
+}
