@@ -11,15 +11,20 @@ import { WebSocketServer } from "ws";
 import { resolveViewer } from "./auth.js";
 import type { Config } from "./config.js";
 import type { Database } from "./db/client.js";
+import { FeedHub } from "./feed/hub.js";
 import type { Context } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
 import type { Logger } from "./logger.js";
 
 /** WebSocket close code 1001: the endpoint is going away. */
 const GOING_AWAY = 1001;
+/** graphql-ws pings every 12 s and drops a socket that has not answered the previous ping. */
+const WS_KEEPALIVE_MS = 12_000;
 
 export type App = {
   server: Server;
+  /** The process's feed reader (subscriptions). */
+  feed: FeedHub;
   start(port?: number, host?: string): Promise<number>;
   stop(): Promise<void>;
 };
@@ -48,6 +53,10 @@ function clientError(error: unknown): GraphQLError | undefined {
 export function buildApp({ config, database, log }: AppDeps): App {
   const { db } = database;
   let ready = true;
+  const feed = new FeedHub(database, log.child({ component: "feed" }), {
+    pollMs: config.feedPollMs,
+    queueLimit: config.subscriptionQueueLimit,
+  });
 
   const yoga = createYoga<{ connectionParams?: Record<string, unknown> }, Context>({
     schema,
@@ -74,6 +83,7 @@ export function buildApp({ config, database, log }: AppDeps): App {
         viewer: await resolveViewer(db, config.adminToken, header ?? undefined),
         requestId,
         log: log.child({ requestId }),
+        feed,
       };
     },
     plugins: [
@@ -129,11 +139,14 @@ export function buildApp({ config, database, log }: AppDeps): App {
       },
     },
     wsServer,
+    WS_KEEPALIVE_MS,
   );
 
   return {
     server,
+    feed,
     async start(port = config.port, host = config.host) {
+      await feed.start();
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => {
@@ -146,6 +159,8 @@ export function buildApp({ config, database, log }: AppDeps): App {
     async stop() {
       ready = false;
       for (const client of wsServer.clients) client.close(GOING_AWAY, "Server shutting down");
+      // Ends every subscription first, so that SSE streams complete and the server can close.
+      await feed.stop();
       await wsCleanup.dispose();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

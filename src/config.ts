@@ -21,6 +21,10 @@ const schema = z.object({
   SEED: boolFromEnv.default(true),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Events a subscriber may fall behind before its subscription is closed. */
+  SUBSCRIPTION_QUEUE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(1000),
+  /** Safety poll of the feed while anyone is subscribed, beside LISTEN/NOTIFY. */
+  FEED_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
 });
 
 export type Config = {
@@ -34,6 +38,8 @@ export type Config = {
   seed: boolean;
   dbPoolMax: number;
   dbStatementTimeoutMs: number;
+  subscriptionQueueLimit: number;
+  feedPollMs: number;
 };
 
 /** Reads and validates the environment; throws one error naming every bad variable. */
@@ -56,5 +62,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seed: e.SEED,
     dbPoolMax: e.DB_POOL_MAX,
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    subscriptionQueueLimit: e.SUBSCRIPTION_QUEUE_LIMIT,
+    feedPollMs: e.FEED_POLL_MS,
   };
 }

@@ -14,8 +14,16 @@ import { relations } from "./relations.js";
 
 export type Db = PgAsyncDatabase<PgQueryResultHKT, typeof relations>;
 
-/** A notification channel listener; returns a function that stops listening. */
-export type Listen = (channel: string, onNotify: (payload: string) => void) => Promise<() => Promise<void>>;
+/**
+ * A notification channel listener; returns a function that stops listening. `onListen` runs each
+ * time LISTEN takes effect, including after postgres.js re-connects, since NOTIFYs sent while the
+ * connection was down are lost.
+ */
+export type Listen = (
+  channel: string,
+  onNotify: (payload: string) => void,
+  onListen?: () => void,
+) => Promise<() => Promise<void>>;
 
 export type Database = {
   db: Db;
@@ -57,8 +65,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     return {
       db,
       kind: "postgres",
-      listen: async (channel, onNotify) => {
-        const sub = await client.listen(channel, onNotify);
+      listen: async (channel, onNotify, onListen) => {
+        const sub = await client.listen(channel, onNotify, onListen);
         return () => sub.unlisten();
       },
       ping: async () => {
@@ -77,7 +85,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return {
     db,
     kind: "pglite",
-    listen: async (channel, onNotify) => client.listen(channel, onNotify),
+    listen: async (channel, onNotify, onListen) => {
+      const unlisten = await client.listen(channel, onNotify);
+      onListen?.();
+      return unlisten;
+    },
     ping: async () => {
       await client.query("select 1");
     },

@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.js";
+import type { FeedHub } from "../feed/hub.js";
 import type { Logger } from "../logger.js";
 
 /** Who is calling: anonymous, or an admin identified by the name of their key. */
@@ -9,4 +10,6 @@ export type Context = {
   viewer: Viewer;
   requestId: string;
   log: Logger;
+  /** This process's feed reader, for subscriptions. */
+  feed: FeedHub;
 };

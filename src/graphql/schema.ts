@@ -7,11 +7,15 @@ import "./exchange-event.js";
 import "./release.js";
 import "./statement.js";
 import "./stats.js";
+import "./subscriptions.js";
 import { CountryCodeScalar, DateScalar, DateTimeScalar } from "./scalars.js";
 
 builder.addScalarType("Date", DateScalar);
 builder.addScalarType("DateTime", DateTimeScalar);
 builder.addScalarType("CountryCode", CountryCodeScalar);
 builder.queryType({ description: "Read the facts. Public: no token needed." });
+builder.subscriptionType({
+  description: "Facts as they are recorded, replayable from a cursor. Public: no token needed.",
+});
 
 export const schema = builder.toSchema({ sortSchema: false });

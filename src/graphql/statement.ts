@@ -1,4 +1,4 @@
-import { and, eq, exists, gte, lte, sql } from "drizzle-orm";
+import { and, eq, gte, lte, sql } from "drizzle-orm";
 import { statementSubjectTable, statementTable } from "../db/tables.js";
 import { builder } from "./builder.js";
 import { CONFIDENCE_DESCRIPTION, Confidence } from "./confidence.js";
@@ -48,9 +48,8 @@ export function statementFilter(table: typeof statementTable, args: StatementFil
     args.speakerId ? eq(table.speakerId, idOf(args.speakerId, "Person")) : undefined,
     about === undefined
       ? undefined
-      : exists(
-          sql`select 1 from ${statementSubjectTable} where ${statementSubjectTable.statementId} = ${table.id} and ${statementSubjectTable.personId} = ${about}`,
-        ),
+      : // drizzle's exists() does not parenthesise a raw sql subquery ("exists select 1 …").
+        sql`exists (select 1 from ${statementSubjectTable} where ${statementSubjectTable.statementId} = ${table.id} and ${statementSubjectTable.personId} = ${about})`,
     // Same expression as the statement_text_fts index, so the index answers it.
     search ? sql`to_tsvector('english', ${table.text}) @@ websearch_to_tsquery('english', ${search})` : undefined,
     args.from ? gte(table.saidOn, args.from) : undefined,

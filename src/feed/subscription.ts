@@ -1,0 +1,132 @@
+// One subscriber: replay from the database after its cursor, then live events from the hub, with
+// neither a gap nor a duplicate between the two, and a bounded queue so that a slow or vanished
+// client costs the others nothing and the server at most `queueLimit` events.
+import type { FeedHub, FeedListener } from "./hub.js";
+import { type FeedItem, readFeed } from "./read.js";
+
+/** Yielded once, last, when the subscriber fell `queueLimit` events behind and was cut off. */
+export const OVERFLOW = Symbol("overflow");
+export type Delivery = FeedItem | typeof OVERFLOW;
+
+export type FeedSubscriptionOptions = {
+  /** Replay every event after this position first; undefined: start from the hub's position (now). */
+  after: number | undefined;
+  match: (item: FeedItem) => boolean;
+  queueLimit: number;
+  /** Events read per replay statement. */
+  pageSize?: number;
+};
+
+const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
+
+export class FeedSubscription implements AsyncIterableIterator<Delivery>, FeedListener {
+  readonly #hub: FeedHub;
+  readonly #match: (item: FeedItem) => boolean;
+  readonly #queueLimit: number;
+  readonly #pageSize: number;
+  /** Every event up to here has been queued or filtered out. */
+  #last: number;
+  #queue: FeedItem[] = [];
+  #phase: "replay" | "live" | "overflow" | "done";
+  #detach: (() => void) | undefined;
+  #wake: (() => void) | undefined;
+
+  constructor(hub: FeedHub, options: FeedSubscriptionOptions) {
+    this.#hub = hub;
+    this.#match = options.match;
+    this.#queueLimit = options.queueLimit;
+    this.#pageSize = options.pageSize ?? 200;
+    this.#last = options.after ?? hub.position;
+    this.#phase = "replay";
+    // Without a cursor, "now" is the hub's position: attach in the same tick that read it.
+    if (options.after === undefined) this.#goLive();
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<Delivery, undefined>> {
+    for (;;) {
+      const item = this.#queue.shift();
+      if (item) return { value: item, done: false };
+      switch (this.#phase) {
+        case "done":
+          return DONE;
+        case "overflow":
+          this.#finish();
+          return { value: OVERFLOW, done: false };
+        case "replay":
+          await this.#replayPage();
+          break;
+        case "live":
+          await new Promise<void>((resolve) => {
+            this.#wake = resolve;
+          });
+          break;
+      }
+    }
+  }
+
+  async return(): Promise<IteratorReturnResult<undefined>> {
+    this.#finish();
+    return DONE;
+  }
+
+  async throw(): Promise<IteratorReturnResult<undefined>> {
+    this.#finish();
+    return DONE;
+  }
+
+  /** Called by the hub, synchronously, with each batch it read. */
+  push(items: FeedItem[]): void {
+    if (this.#phase !== "live") return;
+    for (const item of items) {
+      if (item.position <= this.#last) continue;
+      this.#last = item.position;
+      if (this.#match(item)) this.#queue.push(item);
+    }
+    if (this.#queue.length > this.#queueLimit) {
+      // Drop what is queued: the client gets them back by resubscribing with `after:`.
+      this.#queue = [];
+      this.#phase = "overflow";
+      this.#detach?.();
+    }
+    this.#wakeUp();
+  }
+
+  end(): void {
+    this.#finish();
+  }
+
+  async #replayPage(): Promise<void> {
+    // Caught up with the hub: attach in this same tick, so the next batch it reads comes here.
+    if (this.#last >= this.#hub.position) return this.#goLive();
+    const before = this.#last;
+    const page = await readFeed(this.#hub.database.db, before, this.#pageSize);
+    if (this.#phase !== "replay") return;
+    for (const item of page.items) if (this.#match(item)) this.#queue.push(item);
+    this.#last = page.end;
+    // Nothing in the database after `last` although the hub is ahead (a reset database): go live
+    // rather than read the same empty page forever.
+    if (page.end === before) this.#goLive();
+  }
+
+  #goLive(): void {
+    this.#phase = "live";
+    this.#detach = this.#hub.attach(this);
+  }
+
+  #finish(): void {
+    this.#phase = "done";
+    this.#queue = [];
+    this.#detach?.();
+    this.#wakeUp();
+  }
+
+  #wakeUp(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+}

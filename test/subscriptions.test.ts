@@ -1,0 +1,168 @@
+// Subscriptions in one process, on PGlite and on PostgreSQL: filters, order, replay after a
+// cursor, both transports, nested fields, bad cursors.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encodeCursor } from "../src/feed/cursor.js";
+import { encodeGlobalId } from "../src/graphql/global-id.js";
+import { createWorld, feedKeys, type World, type Written, writeFacts } from "./support/feed-facts.js";
+import { startServer, type TestServer } from "./support/server.js";
+import { keyOf, type Result, type Subscriber, sseSubscribe, wsSubscribe } from "./support/subscribers.js";
+
+let server: TestServer;
+let world: World;
+const open: Subscriber[] = [];
+
+beforeAll(async () => {
+  server = await startServer({ seed: false });
+  world = await createWorld(server.database.db, 160);
+});
+afterAll(async () => {
+  await Promise.all(open.map((s) => s.close()));
+  await server?.close();
+});
+
+function track(subscriber: Subscriber): Subscriber {
+  open.push(subscriber);
+  return subscriber;
+}
+
+async function headCursor(): Promise<string> {
+  return encodeCursor((await feedKeys(server.database.db)).length);
+}
+
+/** The ids a subscriber received, in order, with their cursors. */
+function received(results: Result[], field: "releaseAdded" | "statementAdded") {
+  for (const r of results) expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+  const events = results.map((r) => r.data?.[field]);
+  const node = field === "releaseAdded" ? "release" : "statement";
+  return { keys: events.map((e) => `${node}:${keyOf(e[node].id)}`), cursors: events.map((e) => e.cursor as string) };
+}
+
+/** Keys of `written` facts that pass `filter`, in the feed's (commit) order. */
+async function expectedKeys(written: Written[], filter: (w: Written) => boolean): Promise<string[]> {
+  const wanted = new Set(written.filter(filter).map((w) => `${w.kind}:${w.id}`));
+  return (await feedKeys(server.database.db)).filter((key) => wanted.has(key));
+}
+
+const RELEASES = `subscription ($after: String, $from: CountryCode, $to: CountryCode, $exchange: ID) {
+  releaseAdded(after: $after, fromCountry: $from, toCountry: $to, exchangeId: $exchange) {
+    cursor release { id fromCountry toCountry person { name } exchange { slug } }
+  }
+}`;
+const STATEMENTS = `subscription ($after: String, $about: ID, $speaker: ID) {
+  statementAdded(after: $after, aboutPersonId: $about, speakerId: $speaker) {
+    cursor statement { id text speaker { name } subjects { id } }
+  }
+}`;
+
+describe("three subscribers with different filters, 200 facts by 4 concurrent writers", () => {
+  it("each receives exactly its matching events, in cursor order, with nested fields", async () => {
+    const exchange = encodeGlobalId("ExchangeEvent", world.exchangeId);
+    const about = encodeGlobalId("Person", world.persons[0] as number);
+    const fromRussia = track(wsSubscribe(server.wsUrl, RELEASES, { from: "RU" }));
+    const aboutFirst = track(wsSubscribe(server.wsUrl, STATEMENTS, { about }));
+    const exchangeToUs = track(sseSubscribe(server.url, RELEASES, { exchange, to: "US" }));
+    // Subscriptions without `after:` start now: write only once all three are attached.
+    await until(() => server.app.feed.subscriberCount === 3);
+
+    const started = performance.now();
+    const written = await writeFacts(server.database.db, world, 0, 200, 4);
+    const wantRu = await expectedKeys(written, (w) => w.kind === "release" && w.fromCountry === "RU");
+    const wantAbout = await expectedKeys(
+      written,
+      (w) => w.kind === "statement" && w.subjectIds.includes(world.persons[0] as number),
+    );
+    const wantExchangeUs = await expectedKeys(
+      written,
+      (w) => w.kind === "release" && w.exchangeId === world.exchangeId && w.toCountry === "US",
+    );
+    expect([wantRu.length, wantAbout.length, wantExchangeUs.length]).toEqual([50, 25, 18]);
+
+    await fromRussia.until((r) => r.length >= wantRu.length);
+    await aboutFirst.until((r) => r.length >= wantAbout.length);
+    await exchangeToUs.until((r) => r.length >= wantExchangeUs.length);
+    console.info(`200 facts by 4 writers delivered to 3 subscribers in ${Math.round(performance.now() - started)} ms`);
+    // Nothing beyond: a short quiet period must bring no extra event.
+    await new Promise((r) => setTimeout(r, 300));
+
+    const ru = received(fromRussia.results, "releaseAdded");
+    const aboutIt = received(aboutFirst.results, "statementAdded");
+    const toUs = received(exchangeToUs.results, "releaseAdded");
+    expect(ru.keys).toEqual(wantRu);
+    expect(aboutIt.keys).toEqual(wantAbout);
+    expect(toUs.keys).toEqual(wantExchangeUs);
+    for (const { cursors } of [ru, aboutIt, toUs]) expect([...cursors].sort(byCursor)).toEqual(cursors);
+
+    const release = fromRussia.results[0]?.data?.releaseAdded.release;
+    expect(release.fromCountry).toBe("RU");
+    expect(release.person.name).toMatch(new RegExp(`^Test Person ${world.tag} \\d+$`));
+    expect(toUs.keys.length).toBeGreaterThan(0);
+    expect(exchangeToUs.results[0]?.data?.releaseAdded.release.exchange.slug).toBe(`2030-01-01-test-${world.tag}`);
+    const statement = aboutFirst.results[0]?.data?.statementAdded.statement;
+    expect(statement.subjects.map((s: { id: string }) => s.id)).toContain(about);
+    expect(statement.speaker.name).toMatch(/^Test Person/);
+  });
+});
+
+describe("replay after a cursor", () => {
+  it("a client that reconnects with after: gets exactly the 50 facts it missed, then live ones", async () => {
+    const first = track(wsSubscribe(server.wsUrl, RELEASES, { after: await headCursor() }));
+    const before = await writeFacts(server.database.db, world, 200, 4, 2);
+    await first.until((r) => r.length === 2);
+    const last = first.results.at(-1)?.data?.releaseAdded.cursor as string;
+    await first.close();
+
+    const missed = await writeFacts(server.database.db, world, 204, 100, 4);
+    expect(missed.filter((w) => w.kind === "release")).toHaveLength(50);
+    const again = track(sseSubscribe(server.url, RELEASES, { after: last }));
+    await again.until((r) => r.length >= 50);
+    const live = await writeFacts(server.database.db, world, 304, 6, 3);
+    await again.until((r) => r.length >= 53);
+    await new Promise((r) => setTimeout(r, 300));
+
+    const wantMissed = await expectedKeys(missed, (w) => w.kind === "release");
+    const wantLive = await expectedKeys(live, (w) => w.kind === "release");
+    const got = received(again.results, "releaseAdded");
+    expect(got.keys).toEqual([...wantMissed, ...wantLive]);
+    expect(new Set(got.keys).size).toBe(53);
+    expect(got.keys).not.toContain(`release:${before[0]?.id}`);
+    expect([...got.cursors].sort(byCursor)).toEqual(got.cursors);
+  });
+
+  it("without after: a subscription starts now and replays nothing", async () => {
+    const attached = server.app.feed.subscriberCount;
+    const now = track(wsSubscribe(server.wsUrl, RELEASES));
+    await until(() => server.app.feed.subscriberCount === attached + 1);
+    const fresh = await writeFacts(server.database.db, world, 310, 2, 1);
+    await now.until((r) => r.length >= 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(received(now.results, "releaseAdded").keys).toEqual([`release:${fresh[0]?.id}`]);
+  });
+
+  it.each([
+    ["not base64", "not a cursor!"],
+    ["a global id", encodeGlobalId("Release", 1)],
+    ["beyond the end of the feed", encodeCursor(10_000_000)],
+  ])("rejects a bad cursor (%s) with a clear BAD_USER_INPUT error on both transports", async (_name, after) => {
+    const ws = track(wsSubscribe(server.wsUrl, RELEASES, { after }));
+    const sse = track(sseSubscribe(server.url, RELEASES, { after }));
+    for (const subscriber of [ws, sse]) {
+      await subscriber.until((r) => r.length === 1);
+      const error = subscriber.results[0]?.errors?.[0];
+      expect(error?.extensions?.code).toBe("BAD_USER_INPUT");
+      expect(error?.message).toMatch(/Argument "after": .*(not a cursor|beyond the end)/);
+    }
+  });
+});
+
+function byCursor(a: string, b: string): number {
+  const position = (c: string) => Number(Buffer.from(c, "base64url").toString().split(":")[1]);
+  return position(a) - position(b);
+}
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

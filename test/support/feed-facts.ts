@@ -1,0 +1,94 @@
+// Facts for the subscription tests, written through src/facts (the only write path), with
+// properties spread so that different filters select different, non-empty subsets.
+import { randomBytes } from "node:crypto";
+import { asc } from "drizzle-orm";
+import type { Db } from "../../src/db/client.js";
+import { feedEventTable } from "../../src/db/tables.js";
+import { addExchangeEvent, addPerson, addRelease, addSource, addStatement } from "../../src/facts/write.js";
+
+export type World = { tag: string; sourceId: number; exchangeId: number; persons: number[] };
+
+export type Written =
+  | { kind: "release"; id: number; fromCountry: string; toCountry: string; exchangeId: number | null }
+  | { kind: "statement"; id: number; speakerId: number; subjectIds: number[] };
+
+const ACTOR = "subscription-tests";
+
+/** A source, an exchange and `size` persons (one release each at most: index i / 2). */
+export async function createWorld(db: Db, size: number): Promise<World> {
+  const tag = randomBytes(4).toString("hex");
+  const source = await addSource(db, { publisher: `Test wire ${tag}`, url: `https://example.org/${tag}` }, ACTOR);
+  const exchange = await addExchangeEvent(
+    db,
+    { slug: `2030-01-01-test-${tag}`, name: `Test exchange ${tag}`, occurredOn: "2030-01-01", sourceIds: [source.id] },
+    ACTOR,
+  );
+  const persons: number[] = [];
+  for (let i = 0; i < size; i++) {
+    const person = await addPerson(
+      db,
+      { name: `Test Person ${tag} ${i}`, nationalities: ["RU"], sourceIds: [source.id] },
+      ACTOR,
+    );
+    persons.push(person.id);
+  }
+  return { tag, sourceId: source.id, exchangeId: exchange.id, persons };
+}
+
+/**
+ * Fact number i: even numbers are releases of person i/2, odd ones statements. Releases come
+ * from RU or BY, go to US/DE/LT/US, and every third is in the world's exchange; statements are
+ * by one of three speakers and about persons[k % 4] (so a quarter are about persons[0]).
+ */
+export async function writeFact(db: Db, world: World, i: number): Promise<Written> {
+  const k = Math.floor(i / 2);
+  const person = (n: number) => world.persons[n % world.persons.length] as number;
+  if (i % 2 === 0) {
+    const fromCountry = k % 2 === 0 ? "RU" : "BY";
+    const toCountry = ["US", "DE", "LT", "US"][k % 4] as string;
+    const exchangeId = k % 3 === 0 ? world.exchangeId : null;
+    const row = await addRelease(
+      db,
+      {
+        personId: person(k),
+        releasedOn: "2030-02-01",
+        fromCountry,
+        toCountry,
+        exchangeId,
+        sourceIds: [world.sourceId],
+      },
+      ACTOR,
+    );
+    return { kind: "release", id: row.id, fromCountry, toCountry, exchangeId };
+  }
+  const speakerId = person(1 + (k % 3));
+  const subjectIds = [person(k % 4)];
+  const row = await addStatement(
+    db,
+    {
+      speakerId,
+      text: `Statement ${world.tag} number ${i}.`,
+      saidOn: "2030-02-02",
+      subjectIds,
+      sourceIds: [world.sourceId],
+    },
+    ACTOR,
+  );
+  return { kind: "statement", id: row.id, speakerId, subjectIds };
+}
+
+/** Facts `from`..`from + count - 1`, by `writers` concurrent writers taking every writers-th one. */
+export async function writeFacts(db: Db, world: World, from: number, count: number, writers = 4): Promise<Written[]> {
+  const lanes = Array.from({ length: writers }, async (_, lane) => {
+    const written: Written[] = [];
+    for (let i = from + lane; i < from + count; i += writers) written.push(await writeFact(db, world, i));
+    return written;
+  });
+  return (await Promise.all(lanes)).flat();
+}
+
+/** The feed as committed: "release:12" keys in position order. */
+export async function feedKeys(db: Db): Promise<string[]> {
+  const events = await db.select().from(feedEventTable).orderBy(asc(feedEventTable.position));
+  return events.map((e) => `${e.kind}:${e.entityId}`);
+}
