@@ -62,17 +62,31 @@ export const sourceInput = z.object({
   description: opt(text(2000, { multiline: true })),
 });
 
+const aliases = z.array(text(200)).max(50, "must list at most 50 aliases");
+const nationalities = countries.refine(uniqueList, "must not repeat a country");
+const personSourceIds = z.array(z.number().int().positive()).max(50, "must cite at most 50 sources");
+
 export const personInput = z.object({
   slug: opt(slug),
   name: text(200),
-  aliases: z.array(text(200)).max(50, "must list at most 50 aliases").default([]),
-  nationalities: countries.refine(uniqueList, "must not repeat a country").default([]),
+  aliases: aliases.default([]),
+  nationalities: nationalities.default([]),
   birthDate: opt(isoDate),
   description: opt(text(2000, { multiline: true })),
-  sourceIds: z.array(z.number().int().positive()).max(50).default([]),
+  sourceIds: personSourceIds.default([]),
 });
 
-export const personPatch = personInput.partial().extend({ slug: opt(slug) });
+// No defaults here: a field left out of a patch stays as it is (zod 4 applies a default even
+// inside .partial(), which would clear aliases and nationalities on every update).
+export const personPatch = z.object({
+  slug: opt(slug),
+  name: opt(text(200)),
+  aliases: opt(aliases),
+  nationalities: opt(nationalities),
+  birthDate: opt(isoDate),
+  description: opt(text(2000, { multiline: true })),
+  sourceIds: opt(personSourceIds),
+});
 
 export const sentenceInput = z
   .object({

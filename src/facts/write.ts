@@ -1,6 +1,6 @@
 // Every write of a fact goes through here: validate, check references and duplicates, write,
 // audit and (for releases and statements) append to the feed, all in one transaction.
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import {
   exchangeEventSourceTable,
@@ -167,6 +167,18 @@ async function requirePerson(tx: Db, id: number, path: string): Promise<PersonRo
   return row;
 }
 
+async function requirePersons(tx: Db, ids: number[], field: string): Promise<void> {
+  if (ids.length === 0) return;
+  const found = await tx
+    .select({ id: personTable.id })
+    .from(personTable)
+    .where(inArray(personTable.id, [...new Set(ids)]));
+  const have = new Set(found.map((r) => r.id));
+  const missing = ids.findIndex((id) => !have.has(id));
+  if (missing >= 0)
+    throw new NotFoundError(`No person with the id given in ${field}[${missing}].`, [field, String(missing)]);
+}
+
 async function requireExchange(tx: Db, id: number, path: string): Promise<ExchangeEventRow> {
   const [row] = await tx.select().from(exchangeEventTable).where(eq(exchangeEventTable.id, id));
   if (!row) throw new NotFoundError(`No exchange event with the id given in ${path}.`, [path]);
@@ -302,7 +314,6 @@ export async function addStatement(db: Db, raw: StatementInput, actor: Actor): P
   const input = parseInput(statementInput, raw);
   return db.transaction(async (tx) => {
     await requirePerson(tx, input.speakerId, "speakerId");
-    for (const [i, subjectId] of input.subjectIds.entries()) await requirePerson(tx, subjectId, `subjectIds.${i}`);
     if (input.exchangeId != null) await requireExchange(tx, input.exchangeId, "exchangeId");
     await requireSources(tx, input.sourceIds);
     await lockFact(tx, `statement:${input.speakerId}`);
@@ -330,6 +341,9 @@ export async function addStatement(db: Db, raw: StatementInput, actor: Actor): P
       "This statement is already recorded.",
     );
     if (!row) throw new Error("insert returned no row");
+    // Subjects are checked where they are linked, in one query; a missing one rolls back the
+    // statement row inserted above with everything else.
+    await requirePersons(tx, subjectIds, "subjectIds");
     await link(
       tx,
       statementSubjectTable,

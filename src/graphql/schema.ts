@@ -8,6 +8,9 @@ import "./release.js";
 import "./statement.js";
 import "./stats.js";
 import "./subscriptions.js";
+import "./errors.js";
+import "./mutations.js";
+import "./audit.js";
 import { CountryCodeScalar, DateScalar, DateTimeScalar } from "./scalars.js";
 
 builder.addScalarType("Date", DateScalar);

@@ -1,0 +1,56 @@
+// Admin API keys, as managed by `npm run token`: a minted token is shown once and only its
+// SHA-256 hash is stored; revoking keeps the row, so the audit log's key names stay meaningful.
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { hashToken, mintToken } from "./auth.js";
+import type { Db } from "./db/client.js";
+import { apiKeyTable } from "./db/tables.js";
+import { pgCode } from "./facts/support.js";
+
+export const KEY_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+export class KeyError extends Error {
+  override name = "KeyError";
+}
+
+export type KeyInfo = { name: string; createdAt: Date; revokedAt: Date | null };
+
+/** Mints a key under a new name; the token is returned here and nowhere else. */
+export async function createKey(db: Db, name: string): Promise<KeyInfo & { token: string }> {
+  if (!KEY_NAME.test(name)) {
+    throw new KeyError(`A key name is 1 to 64 letters, digits, ".", "_" or "-"; got ${JSON.stringify(name)}.`);
+  }
+  if (name === "ADMIN_TOKEN" || name === "reference-data") {
+    throw new KeyError(`"${name}" is reserved: the audit log uses it for writes not made with a minted key.`);
+  }
+  const token = mintToken();
+  try {
+    const [row] = await db
+      .insert(apiKeyTable)
+      .values({ name, tokenHash: hashToken(token) })
+      .returning({ name: apiKeyTable.name, createdAt: apiKeyTable.createdAt, revokedAt: apiKeyTable.revokedAt });
+    if (!row) throw new Error("insert returned no row");
+    return { ...row, token };
+  } catch (error) {
+    if (pgCode(error) === "23505") throw new KeyError(`A key named "${name}" exists already (names are never reused).`);
+    throw error;
+  }
+}
+
+export function listKeys(db: Db): Promise<KeyInfo[]> {
+  return db
+    .select({ name: apiKeyTable.name, createdAt: apiKeyTable.createdAt, revokedAt: apiKeyTable.revokedAt })
+    .from(apiKeyTable)
+    .orderBy(asc(apiKeyTable.createdAt), asc(apiKeyTable.id));
+}
+
+/** Revokes a key at once: the next request made with it is refused. */
+export async function revokeKey(db: Db, name: string): Promise<KeyInfo> {
+  const [row] = await db
+    .update(apiKeyTable)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(apiKeyTable.name, name), isNull(apiKeyTable.revokedAt)))
+    .returning({ name: apiKeyTable.name, createdAt: apiKeyTable.createdAt, revokedAt: apiKeyTable.revokedAt });
+  if (row) return row;
+  const [existing] = await db.select().from(apiKeyTable).where(eq(apiKeyTable.name, name));
+  throw new KeyError(existing ? `The key "${name}" was revoked already.` : `No key is named "${name}".`);
+}
