@@ -287,7 +287,7 @@ export async function load(
     const names = table.columns.map(([name]) => name).join(", ");
     const shape = table.columns.map(([name, type]) => `${name} ${type}`).join(", ");
     const overriding = table.identity ? "overriding system value" : "";
-    const text = `insert into ${table.name} (${names}) ${overriding} select ${names} from json_to_recordset($1::json) as x(${shape})`;
+    const text = `insert into ${table.name} (${names}) ${overriding} select ${names} from json_to_recordset($1::text::json) as x(${shape})`;
     for (let i = 0; i < table.rows.length; i += CHUNK) {
       await sql.query(text, [JSON.stringify(table.rows.slice(i, i + CHUNK))]);
     }
