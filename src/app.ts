@@ -10,14 +10,22 @@ import { createYoga, maskError, useReadinessCheck } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import { resolveViewer } from "./auth.js";
 import type { Config } from "./config.js";
+import { watchAvailability } from "./db/availability.js";
 import type { Database } from "./db/client.js";
 import { FeedHub } from "./feed/hub.js";
 import type { Context } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
+import { trackRequests } from "./http/drain.js";
+import { operationalError, useDatabaseGate, useErrorReporting, withoutHttpExtensions } from "./http/errors.js";
+import { checkParams, GuardedWebSocket, LIMITS, useArmor, useExtraRules, useRequestLimits } from "./http/limits.js";
+import { allowWebSocketOrigin, useCsrfPrevention } from "./http/security.js";
 import type { Logger } from "./logger.js";
 
 /** WebSocket close code 1001: the endpoint is going away. */
 const GOING_AWAY = 1001;
+/** stop() finishes within this (main.ts exits after 10 s whatever happens). */
+const STOP_DEADLINE_MS = 8_000;
+const WS_CLOSE_GRACE_MS = 2_000;
 /** graphql-ws pings every 12 s and drops a socket that has not answered the previous ping. */
 const WS_KEEPALIVE_MS = 12_000;
 
@@ -53,6 +61,9 @@ function clientError(error: unknown): GraphQLError | undefined {
 export function buildApp({ config, database, log }: AppDeps): App {
   const { db } = database;
   let ready = true;
+  const availability = watchAvailability(database, {
+    onChange: (up) => (up ? log.info("the database is back") : log.error("the database is unavailable")),
+  });
   const feed = new FeedHub(database, log.child({ component: "feed" }), {
     pollMs: config.feedPollMs,
     queueLimit: config.subscriptionQueueLimit,
@@ -64,10 +75,16 @@ export function buildApp({ config, database, log }: AppDeps): App {
     graphiql: config.graphiql,
     landingPage: false,
     logging: log.child({ component: "yoga" }),
+    maxRequestBodySize: LIMITS.bodyBytes,
+    batching: false,
+    multipart: false,
+    cors: config.allowedOrigins ? { origin: config.allowedOrigins } : undefined,
     maskedErrors: {
+      // Never a stack or an original message in a response, whatever NODE_ENV says.
+      isDev: false,
       maskError: (error, message, isDev) => {
         const original = (error as { originalError?: unknown }).originalError ?? error;
-        const shown = clientError(original);
+        const shown = clientError(original) ?? operationalError(original);
         if (shown) {
           const { nodes, path } = error as GraphQLError;
           return new GraphQLError(shown.message, { extensions: shown.extensions, nodes, path });
@@ -89,28 +106,39 @@ export function buildApp({ config, database, log }: AppDeps): App {
     plugins: [
       useReadinessCheck({
         endpoint: "/ready",
-        check: async () => {
-          if (!ready) return false;
-          try {
-            await database.ping();
-            return true;
-          } catch {
-            return false;
-          }
-        },
+        check: async () => ready && (await availability.check()),
       }),
+      useCsrfPrevention(config.allowedOrigins),
+      useRequestLimits(),
+      useExtraRules(),
+      useArmor(),
+      useErrorReporting(availability),
+      useDatabaseGate(availability),
     ],
   });
 
   const server = createServer(yoga);
-  const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: 1024 * 1024 });
+  const drain = trackRequests(server);
+  const wsServer = new WebSocketServer({
+    server,
+    path: yoga.graphqlEndpoint,
+    maxPayload: LIMITS.wsMaxPayload,
+    verifyClient: allowWebSocketOrigin(config.allowedOrigins),
+    // GuardedWebSocket checks UTF-8 itself, answering a bad operation instead of closing (1007).
+    skipUTF8Validation: true,
+    WebSocket: GuardedWebSocket,
+  });
   const wsCleanup = useServer(
     {
       execute: (args: ExecutionArgs) =>
         (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
       subscribe: (args: ExecutionArgs) =>
         (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
+      connectionInitWaitTimeout: LIMITS.connectionInitWaitMs,
+      jsonMessageReplacer: withoutHttpExtensions,
       onSubscribe: async (ctx, _id, params) => {
+        const tooBig = checkParams(params, { bytes: true });
+        if (tooBig) return [tooBig];
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
@@ -126,14 +154,27 @@ export function buildApp({ config, database, log }: AppDeps): App {
         } catch (error) {
           return [error instanceof GraphQLError ? error : new GraphQLError("Syntax error.")];
         }
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
+        // A rule that throws (Armor's do, unless told to report) must not close the socket either.
+        let errors: readonly GraphQLError[];
+        try {
+          errors = validate(schema, document);
+        } catch (error) {
+          errors = [error instanceof GraphQLError ? error : new GraphQLError("Invalid document.")];
+        }
+        if (errors.length > 0) return [...errors];
+        let contextValue: Context;
+        try {
+          contextValue = await contextFactory();
+        } catch (error) {
+          log.error({ err: error }, "graphql-ws context failed");
+          return [operationalError(error) ?? new GraphQLError("Unexpected error.")];
+        }
         return {
           schema,
           operationName: params.operationName,
           document,
           variableValues: params.variables,
-          contextValue: await contextFactory(),
+          contextValue,
           rootValue: { execute, subscribe },
         };
       },
@@ -158,14 +199,21 @@ export function buildApp({ config, database, log }: AppDeps): App {
     },
     async stop() {
       ready = false;
+      const deadline = Date.now() + STOP_DEADLINE_MS;
+      // Behind a load balancer: /ready answers 503 while we still serve, until it notices.
+      if (config.shutdownDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
       for (const client of wsServer.clients) client.close(GOING_AWAY, "Server shutting down");
       // Ends every subscription first, so that SSE streams complete and the server can close.
       await feed.stop();
+      // A client that never answers the close handshake would hold dispose() for ws's 30 s.
+      const stragglers = setTimeout(() => {
+        for (const client of wsServer.clients) client.terminate();
+      }, WS_CLOSE_GRACE_MS);
       await wsCleanup.dispose();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
+      clearTimeout(stragglers);
+      const { forced } = await drain.close(deadline);
+      availability.stop();
+      if (forced > 0) log.warn({ forced }, "requests still running at the shutdown deadline were cut");
     },
   };
 }

@@ -21,6 +21,10 @@ const schema = z.object({
   SEED: boolFromEnv.default(true),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Browser origins allowed for CORS and WebSocket upgrades (comma-separated); unset: any. */
+  ALLOWED_ORIGINS: z.string().optional(),
+  /** On SIGTERM, keep serving (with /ready at 503) this long before closing, for load balancers. */
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(5_000).default(0),
   /** Events a subscriber may fall behind before its subscription is closed. */
   SUBSCRIPTION_QUEUE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(1000),
   /** Safety poll of the feed while anyone is subscribed, beside LISTEN/NOTIFY. */
@@ -38,6 +42,8 @@ export type Config = {
   seed: boolean;
   dbPoolMax: number;
   dbStatementTimeoutMs: number;
+  allowedOrigins: string[] | undefined;
+  shutdownDelayMs: number;
   subscriptionQueueLimit: number;
   feedPollMs: number;
 };
@@ -62,6 +68,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seed: e.SEED,
     dbPoolMax: e.DB_POOL_MAX,
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    allowedOrigins: e.ALLOWED_ORIGINS?.split(",")
+      .map((o) => o.trim())
+      .filter(Boolean),
+    shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     subscriptionQueueLimit: e.SUBSCRIPTION_QUEUE_LIMIT,
     feedPollMs: e.FEED_POLL_MS,
   };

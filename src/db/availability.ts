@@ -1,0 +1,107 @@
+// Whether the database answers. While it does not, operations fail at once with
+// DATABASE_UNAVAILABLE instead of each waiting out a connect timeout, and a probe watches for
+// its return, so the service recovers by itself.
+import { GraphQLError } from "graphql";
+import type { Database } from "./client.js";
+
+/** Errors that mean "no connection", not "bad query": node socket errors, postgres.js
+ * connection errors, and SQLSTATE classes 08 (connection exception) and 57P (shutdown). */
+const CONNECTION_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "DATABASE_UNAVAILABLE",
+]);
+
+/** True when the error, or any error in its `cause` chain, is a lost or refused connection. */
+export function isConnectionError(error: unknown): boolean {
+  for (let e = error, hops = 0; e && typeof e === "object" && hops < 8; hops++) {
+    const { code, errno } = e as { code?: unknown; errno?: unknown };
+    if (typeof code === "string" && (CONNECTION_CODES.has(code) || /^08|^57P0[123]$/.test(code))) return true;
+    if (typeof errno === "string" && CONNECTION_CODES.has(errno)) return true;
+    const next =
+      (e as { cause?: unknown; originalError?: unknown }).cause ?? (e as { originalError?: unknown }).originalError;
+    if (next === e) break;
+    e = next;
+  }
+  return false;
+}
+
+export function databaseUnavailableError(): GraphQLError {
+  return new GraphQLError("The database is unavailable; try again shortly.", {
+    extensions: { code: "DATABASE_UNAVAILABLE", http: { status: 503 } },
+  });
+}
+
+export type Availability = {
+  /** False from a failed probe or a connection error until a probe succeeds again. */
+  readonly available: boolean;
+  /** Probes now (bounded by the probe timeout); the result also updates `available`. */
+  check(): Promise<boolean>;
+  /** Reports a connection error seen elsewhere: starts probing for the database's return. */
+  lost(): void;
+  stop(): void;
+};
+
+export function watchAvailability(
+  database: Pick<Database, "ping">,
+  options: { probeMs?: number; timeoutMs?: number; onChange?: (available: boolean) => void } = {},
+): Availability {
+  const probeMs = options.probeMs ?? 1_000;
+  const timeoutMs = options.timeoutMs ?? 2_000;
+  let available = true;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  const set = (value: boolean) => {
+    if (value === available) return;
+    available = value;
+    options.onChange?.(value);
+    if (!value) schedule();
+  };
+  const schedule = () => {
+    if (timer || stopped) return;
+    timer = setTimeout(async () => {
+      timer = undefined;
+      if (!(await check())) schedule();
+    }, probeMs);
+    timer.unref();
+  };
+  const check = async () => {
+    let timeout: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        database.ping(),
+        new Promise((_, reject) => {
+          timeout = setTimeout(() => reject(new Error("ping timed out")), timeoutMs);
+        }),
+      ]);
+      set(true);
+    } catch {
+      set(false);
+    } finally {
+      clearTimeout(timeout);
+    }
+    return available;
+  };
+  return {
+    get available() {
+      return available;
+    },
+    check,
+    lost: () => set(false),
+    stop() {
+      stopped = true;
+      clearTimeout(timer);
+    },
+  };
+}

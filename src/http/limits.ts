@@ -1,0 +1,280 @@
+// What one request may cost, the same on every transport: GraphQL Armor's document limits,
+// our own rules for what Armor does not cover, and the byte-level guards of HTTP and graphql-ws.
+import { isUtf8 } from "node:buffer";
+import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
+import type { GraphQLArmorRejectCallback } from "@escape.tech/graphql-armor-types";
+import {
+  type ASTVisitor,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  GraphQLError,
+  Kind,
+  type SelectionSetNode,
+  type ValidationContext,
+  visit,
+} from "graphql";
+import { createGraphQLError, type Plugin } from "graphql-yoga";
+import { WebSocket } from "ws";
+import { MAX_PAGE_SIZE } from "../graphql/builder.js";
+
+export const LIMITS = {
+  /** HTTP request body (POST, SSE): larger bodies get 413. */
+  bodyBytes: 1024 * 1024,
+  /** One graphql-ws operation (query + variables + extensions); larger ones get an `error`. */
+  operationBytes: 1024 * 1024,
+  /** One WebSocket message; beyond it ws closes the socket with 1009 (Message Too Big). */
+  wsMaxPayload: 4 * 1024 * 1024,
+  /** graphql-ws: a socket that sends no connection_init within this is closed with 4408. */
+  connectionInitWaitMs: 3_000,
+  depth: 10,
+  aliases: 15,
+  tokens: 1_000,
+  directives: 10,
+  /** Armor's estimate; it multiplies by literal `first`/`last`, so 40 releases four levels
+   * deep cost about 14,000 and 100 about 36,000. */
+  cost: 50_000,
+  /** Nesting of arrays and objects inside `variables` and `extensions`. */
+  variableDepth: 16,
+  /** Nested list fields inside introspection (types > fields > args is 3): stops the
+   * `fields { type { fields { type … } } }` cycle that Armor skips with ignoreIntrospection. */
+  introspectionListNesting: 3,
+} as const;
+
+/** Armor's rules report to the validation context instead of throwing, so a rejected document
+ * is an ordinary validation error (HTTP 400; a graphql-ws `error` message) next to the others. */
+const report: GraphQLArmorRejectCallback = (context, error) => {
+  if (context) context.reportError(new GraphQLError(error.message, { extensions: { code: "QUERY_TOO_COMPLEX" } }));
+};
+const reported = { propagateOnRejection: false, onReject: [report] };
+
+export function useArmor(): Plugin {
+  return EnvelopArmorPlugin({
+    blockFieldSuggestion: { enabled: true, mask: "" },
+    maxTokens: { n: LIMITS.tokens },
+    maxDepth: { n: LIMITS.depth, flattenFragments: true, ignoreIntrospection: true, ...reported },
+    maxAliases: { n: LIMITS.aliases, ...reported },
+    maxDirectives: { n: LIMITS.directives, ...reported },
+    costLimit: { maxCost: LIMITS.cost, ...reported },
+  }) as Plugin;
+}
+
+/** `__proto__`, `__typename` and friends as response keys: a client that merges responses into
+ * plain objects could be polluted, and the spec reserves the `__` prefix. */
+function noReservedAliasesRule(context: ValidationContext): ASTVisitor {
+  return {
+    Field(node) {
+      if (node.alias?.value.startsWith("__")) {
+        context.reportError(
+          new GraphQLError(`Alias "${node.alias.value.slice(0, 40)}" is reserved: aliases must not start with "__".`, {
+            nodes: [node],
+            extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+          }),
+        );
+      }
+    },
+  };
+}
+
+const INTROSPECTION_LISTS = new Set([
+  "types",
+  "fields",
+  "args",
+  "inputFields",
+  "interfaces",
+  "possibleTypes",
+  "enumValues",
+  "directives",
+]);
+
+function introspectionNestingRule(context: ValidationContext): ASTVisitor {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of context.getDocument().definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  // Deepest nesting of introspection list fields below a selection set; fragment cycles are
+  // cut here (NoFragmentCyclesRule reports them).
+  const deepest = (set: SelectionSetNode | undefined, seen: Set<string>, inIntrospection: boolean): number => {
+    let max = 0;
+    for (const selection of set?.selections ?? []) {
+      if (selection.kind === Kind.FIELD) {
+        const field = selection as FieldNode;
+        const name = field.name.value;
+        const inside = inIntrospection || name === "__schema" || name === "__type";
+        const own = inside && INTROSPECTION_LISTS.has(name) ? 1 : 0;
+        max = Math.max(max, own + deepest(field.selectionSet, seen, inside));
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        max = Math.max(max, deepest(selection.selectionSet, seen, inIntrospection));
+      } else {
+        const name = selection.name.value;
+        const fragment = fragments.get(name);
+        if (!fragment || seen.has(name)) continue;
+        max = Math.max(max, deepest(fragment.selectionSet, new Set([...seen, name]), inIntrospection));
+      }
+    }
+    return max;
+  };
+  return {
+    OperationDefinition(node) {
+      if (deepest(node.selectionSet, new Set(), false) > LIMITS.introspectionListNesting) {
+        context.reportError(
+          new GraphQLError(
+            `Introspection may nest at most ${LIMITS.introspectionListNesting} list fields (such as types > fields > args).`,
+            { nodes: [node], extensions: { code: "QUERY_TOO_COMPLEX" } },
+          ),
+        );
+      }
+    },
+  };
+}
+
+/** A literal page size out of range, reported before Armor's cost rule (which multiplies by it
+ * and would report a cost instead of the actual mistake). */
+function pageSizeRule(context: ValidationContext): ASTVisitor {
+  return {
+    OperationDefinition(operation) {
+      visit(operation, {
+        Argument(node) {
+          if ((node.name.value !== "first" && node.name.value !== "last") || node.value.kind !== Kind.INT) return;
+          const value = Number(node.value.value);
+          if (value < 0 || value > MAX_PAGE_SIZE) {
+            context.reportError(
+              new GraphQLError(`Argument "${node.name.value}" must be between 0 and ${MAX_PAGE_SIZE}, got ${value}.`, {
+                nodes: [node],
+                extensions: { code: "BAD_USER_INPUT" },
+              }),
+            );
+          }
+        },
+      });
+    },
+  };
+}
+
+/** Our validation rules beside the spec's and Armor's; registered before Armor's. */
+export function useExtraRules(): Plugin {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(pageSizeRule);
+      addValidationRule(noReservedAliasesRule);
+      addValidationRule(introspectionNestingRule);
+    },
+  };
+}
+
+/** Depth of nested arrays and objects, iteratively: a hostile value may be nested deeper than
+ * the call stack (V8's JSON.parse is not recursive). Stops counting past the limit. */
+function nestingDepth(value: unknown, limit: number): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (current === null || typeof current !== "object") continue;
+    max = Math.max(max, depth);
+    if (max > limit) return max;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return max;
+}
+
+type Params = { query?: unknown; variables?: unknown; extensions?: unknown };
+
+/** Checks a request's parameters before parsing; returns the problem, if any. */
+export function checkParams(params: Params, options: { bytes?: boolean } = {}): GraphQLError | undefined {
+  for (const key of ["variables", "extensions"] as const) {
+    if (nestingDepth(params[key], LIMITS.variableDepth) > LIMITS.variableDepth) {
+      return createGraphQLError(`"${key}" is nested deeper than ${LIMITS.variableDepth} levels.`, {
+        extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+      });
+    }
+  }
+  if (options.bytes) {
+    const size =
+      (typeof params.query === "string" ? Buffer.byteLength(params.query) : 0) +
+      Buffer.byteLength(JSON.stringify(params.variables ?? null)) +
+      Buffer.byteLength(JSON.stringify(params.extensions ?? null));
+    if (size > LIMITS.operationBytes) {
+      return createGraphQLError(`The operation is larger than ${LIMITS.operationBytes} bytes.`, {
+        extensions: { code: "REQUEST_ENTITY_TOO_LARGE", http: { status: 413 } },
+      });
+    }
+  }
+  return undefined;
+}
+
+function invalidUtf8(): GraphQLError {
+  return createGraphQLError("The request is not valid UTF-8.", {
+    extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+  });
+}
+
+/**
+ * HTTP: bodies and query strings must be valid UTF-8 (decoders would silently turn bad bytes
+ * into U+FFFD and run something the client did not send), and parameters are checked before
+ * parsing. Runs before Yoga's body size limit wraps the parser, so the body read here is capped.
+ */
+export function useRequestLimits(): Plugin {
+  return {
+    onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+      if (request.method === "GET") {
+        const search = request.url.slice(request.url.indexOf("?") + 1);
+        try {
+          decodeURIComponent(search.replaceAll("+", " "));
+        } catch {
+          throw invalidUtf8();
+        }
+        // Two `query` parameters are a batch in disguise; URLSearchParams.get would run the first.
+        const params = new URLSearchParams(search);
+        if (["query", "variables", "operationName", "extensions"].some((name) => params.getAll(name).length > 1)) {
+          throw createGraphQLError("Batching is not supported: send each parameter once.", {
+            extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+          });
+        }
+        return;
+      }
+      if (!requestParser || !request.body) return;
+      setRequestParser(async (req) => {
+        const body = await req.arrayBuffer();
+        if (!isUtf8(body)) throw invalidUtf8();
+        return requestParser(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, body }));
+      });
+    },
+    onParams({ params }) {
+      const problem = checkParams(params);
+      if (problem) throw problem;
+    },
+  };
+}
+
+type GraphQLWsMessage = { id?: unknown; type?: unknown; payload?: unknown };
+
+/**
+ * A WebSocket that answers two kinds of bad `subscribe` itself, with an `error` for its id, where
+ * graphql-ws would close the whole socket: bytes that are not UTF-8 (ws would close with 1007; the
+ * server runs with skipUTF8Validation so they reach us) and a batch (an array payload, which
+ * graphql-ws closes with 4400). Everything else goes on to graphql-ws unchanged.
+ */
+export class GuardedWebSocket extends WebSocket {
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event !== "message") return super.emit(event, ...args);
+    const data = args[0];
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+    const valid = isUtf8(bytes);
+    let message: GraphQLWsMessage | undefined;
+    try {
+      message = JSON.parse(bytes.toString("utf8")) as GraphQLWsMessage;
+    } catch {
+      message = undefined;
+    }
+    const problem = !valid
+      ? "The request is not valid UTF-8."
+      : Array.isArray(message?.payload)
+        ? "Batching is not supported: send one operation per subscribe message."
+        : undefined;
+    if (problem && message?.type === "subscribe" && typeof message.id === "string") {
+      const error = { message: problem, extensions: { code: "BAD_REQUEST" } };
+      this.send(JSON.stringify({ id: message.id, type: "error", payload: [error] }));
+      return true;
+    }
+    return super.emit(event, valid ? data : bytes.toString("utf8"), false);
+  }
+}

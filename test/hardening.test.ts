@@ -1,0 +1,137 @@
+// Hostile documents over every transport: each is refused with errors and no data, never a 5xx,
+// the WebSocket stays open, and the service answers normally right after.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LIMITS } from "../src/http/limits.js";
+import { type Answer, RawSocket, send } from "./support/raw.js";
+import { startServer, type TestServer } from "./support/server.js";
+
+let server: TestServer;
+let socket: RawSocket;
+beforeAll(async () => {
+  server = await startServer();
+  socket = await RawSocket.open(server.wsUrl);
+});
+afterAll(async () => {
+  socket?.close();
+  await server?.close();
+});
+
+const nest = (open: string, inner: string, close: string, times: number) =>
+  open.repeat(times) + inner + close.repeat(times);
+
+type Hostile = {
+  /** The document, or a raw body (bytes) where the class lives below the document. */
+  query: string;
+  variables?: Record<string, unknown>;
+  /** Replaces the JSON body (POST, SSE) and the WebSocket message. */
+  raw?: { body: Buffer | string; ws: Buffer | string; get: string };
+};
+
+const json = (value: unknown) => JSON.stringify(value);
+const INVALID_UTF8 = Buffer.concat([
+  Buffer.from('{"query":"{ persons(search: \\"'),
+  Buffer.from([0xff, 0xfe, 0xc3, 0x28]),
+  Buffer.from('\\") { nodes { name } } }"}'),
+]);
+const wsFrame = (id: string, body: Buffer | string) =>
+  Buffer.concat([Buffer.from(`{"id":"${id}","type":"subscribe","payload":`), Buffer.from(body), Buffer.from("}")]);
+const deepList = nest("[", '"UGVyc29uOjE="', "]", 2_000);
+
+const CORPUS: Record<string, (id: string) => Hostile> = {
+  "depth bomb": () => ({
+    query: `{ persons(first: 1) { nodes { ${nest("releases { person { ", "name", " } }", 8)} } } }`,
+  }),
+  "alias bomb": () => ({
+    query: `{ ${Array.from({ length: 100 }, (_, i) => `a${i}: stats { persons }`).join(" ")} }`,
+  }),
+  "token flood": () => ({ query: `{ ${"__typename ".repeat(LIMITS.tokens + 100)}}` }),
+  "directive flood": () => ({ query: `{ __typename ${"@skip(if: false) ".repeat(60)}}` }),
+  "fragment cycle": () => ({
+    query: "{ ...A } fragment A on Query { ...B stats { persons } } fragment B on Query { ...A }",
+  }),
+  "__proto__ aliases": () => ({
+    query: "{ __proto__: stats { persons } constructor: stats { persons } __typename }",
+  }),
+  "multi-megabyte string": () => ({ query: `{ persons(search: "${"x".repeat(2_500_000)}") { nodes { name } } }` }),
+  "introspection cycle": () => ({
+    query: `{ __schema { types { ${nest("fields { type { ", "name", " } }", 4)} } } }`,
+  }),
+  "invalid UTF-8": (id) => ({
+    query: "",
+    raw: {
+      body: INVALID_UTF8,
+      ws: wsFrame(id, INVALID_UTF8),
+      get: "query=%7B%20persons(search%3A%20%22%FF%FE%22)%20%7B%20nodes%20%7B%20name%20%7D%20%7D%20%7D",
+    },
+  }),
+  "deeply nested variables": () => ({
+    query: "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+    variables: { ids: JSON.parse(deepList) },
+  }),
+  "batched arrays": (id) => {
+    const batch = json(Array.from({ length: 50 }, () => ({ query: "{ stats { persons } }" })));
+    return {
+      query: "",
+      raw: {
+        body: batch,
+        ws: wsFrame(id, batch),
+        get: Array.from({ length: 50 }, () => `query=${encodeURIComponent("{ stats { persons } }")}`).join("&"),
+      },
+    };
+  },
+  "unknown field with suggestions": () => ({ query: "{ persns { nodes { nam } } }" }),
+};
+
+/** Refused: a 4xx, or GraphQL errors without data; never a 5xx, never data. */
+function expectRefused(answer: Answer, transport: string) {
+  expect(answer.status, `${transport}: ${answer.text.slice(0, 300)}`).toBeLessThan(500);
+  for (const payload of answer.payloads) {
+    expect(payload.data ?? null, transport).toBeNull();
+    expect(payload.errors?.length, transport).toBeGreaterThan(0);
+  }
+  if (answer.status < 400) expect(answer.payloads.length, transport).toBeGreaterThan(0);
+  expect(answer.text).not.toMatch(/Did you mean|stack|node_modules|select |127\.0\.0\.1/i);
+}
+
+async function healthy() {
+  const health = await fetch(server.url.replace("/graphql", "/health"));
+  expect(health.status).toBe(200);
+  const canary = await server.gql("{ stats { persons } }");
+  expect(canary.data?.stats.persons).toBeGreaterThan(50);
+  expect(socket.open).toBe(true);
+  const id = `canary-${Math.random()}`;
+  socket.sendJson({ id, type: "subscribe", payload: { query: "{ stats { persons } }" } });
+  const messages = await socket.operation(id);
+  expect(messages[0]).toMatchObject({ type: "next", payload: { data: { stats: {} } } });
+}
+
+describe("hostile documents", () => {
+  it.each(Object.keys(CORPUS))("%s: refused over POST, GET, SSE and graphql-ws", async (name) => {
+    const id = `op-${name.replace(/\W/g, "")}`;
+    const hostile = (CORPUS[name] as (id: string) => Hostile)(id);
+    const raw = hostile.raw?.body ?? json({ query: hostile.query, variables: hostile.variables });
+    const body = typeof raw === "string" ? raw : new Uint8Array(raw);
+    const headers = { "content-type": "application/json", accept: "application/graphql-response+json" };
+
+    expectRefused(await send(server.url, { method: "POST", headers, body }), "POST");
+
+    const params = new URLSearchParams({ query: hostile.query });
+    if (hostile.variables) params.set("variables", json(hostile.variables));
+    const query = hostile.raw?.get ?? params.toString();
+    expectRefused(await send(`${server.url}?${query}`, { headers: { accept: headers.accept } }), "GET");
+
+    const sse = { "content-type": "application/json", accept: "text/event-stream" };
+    expectRefused(await send(server.url, { method: "POST", headers: sse, body }), "SSE");
+
+    if (hostile.raw) socket.sendRaw(hostile.raw.ws);
+    else socket.sendJson({ id, type: "subscribe", payload: { query: hostile.query, variables: hostile.variables } });
+    const messages = await socket.operation(id);
+    expect(messages.map((m) => m.type)).toEqual(["error"]);
+    expect(messages[0]?.payload).toEqual(
+      expect.arrayContaining([expect.objectContaining({ message: expect.any(String) })]),
+    );
+    expect(JSON.stringify(messages)).not.toMatch(/Did you mean|stack|node_modules|"http"/);
+
+    await healthy();
+  });
+});
