@@ -21,7 +21,8 @@ export function row(
   target?: Target,
   note?: string,
 ): ResultRow {
-  const ratio = ours !== null && floor !== null && floor !== 0 ? ours / floor : null;
+  // A floor at or below zero (memory within noise) gives no meaningful ratio.
+  const ratio = ours !== null && floor !== null && floor > 0 ? ours / floor : null;
   let pass: boolean | null = null;
   let text = "";
   if (target) {
