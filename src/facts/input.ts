@@ -7,24 +7,41 @@ import { type FieldProblem, ValidationError } from "./errors.js";
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-function text(max: number, { multiline = false } = {}) {
-  return z
-    .string()
-    .max(max, `must be at most ${max} characters`)
-    .refine((v) => v.trim().length > 0, "must not be blank")
-    .refine((v) => !CONTROL.test(v), "must not contain control characters")
-    .refine((v) => multiline || !/[\n\r\t]/.test(v), "must be a single line")
-    .refine((v) => !LONE_SURROGATE.test(v), "must be valid Unicode (it has an unpaired surrogate)");
+type Check = [ok: (value: string) => boolean, message: string];
+
+/** A string that must pass each check in turn; only the first failure is reported. */
+function checked(checks: Check[]) {
+  return z.string().superRefine((value, ctx) => {
+    const failed = checks.find(([ok]) => !ok(value));
+    if (failed) ctx.addIssue({ code: "custom", message: failed[1] });
+  });
 }
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date "YYYY-MM-DD"')
-  .refine((v) => {
-    const d = new Date(`${v}T00:00:00Z`);
-    return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(v);
-  }, "must be a real calendar date")
-  .refine((v) => v >= "1800-01-01" && v <= "2200-12-31", "must be between 1800 and 2200");
+const wellFormed: Check[] = [
+  [(v) => !CONTROL.test(v), "must not contain control characters"],
+  [(v) => !LONE_SURROGATE.test(v), "must be valid Unicode (it has an unpaired surrogate)"],
+];
+
+function text(max: number, { multiline = false } = {}) {
+  return checked([
+    [(v) => v.length <= max, `must be at most ${max} characters`],
+    [(v) => v.trim().length > 0, "must not be blank"],
+    ...wellFormed,
+    [(v) => multiline || !/[\n\r\t]/.test(v), "must be a single line"],
+  ]);
+}
+
+const isoDate = checked([
+  [(v) => /^\d{4}-\d{2}-\d{2}$/.test(v), 'must be a date "YYYY-MM-DD"'],
+  [
+    (v) => {
+      const d = new Date(`${v}T00:00:00Z`);
+      return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(v);
+    },
+    "must be a real calendar date",
+  ],
+  [(v) => v >= "1800-01-01" && v <= "2200-12-31", "must be between 1800 and 2200"],
+]);
 
 export const countryCode = z
   .string()
@@ -33,17 +50,21 @@ const slug = z
   .string()
   .max(100, "must be at most 100 characters")
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be lower-case words joined by hyphens, like "2024-08-01-ankara"');
-const url = z
-  .string()
-  .max(2000, "must be at most 2000 characters")
-  .refine((v) => {
-    try {
-      const u = new URL(v);
-      return u.protocol === "http:" || u.protocol === "https:";
-    } catch {
-      return false;
-    }
-  }, "must be an http(s) URL");
+const url = checked([
+  [(v) => v.length <= 2000, "must be at most 2000 characters"],
+  ...wellFormed,
+  [
+    (v) => {
+      try {
+        const u = new URL(v);
+        return u.protocol === "http:" || u.protocol === "https:";
+      } catch {
+        return false;
+      }
+    },
+    "must be an http(s) URL",
+  ],
+]);
 const sourceIds = z
   .array(z.number().int().positive())
   .min(1, "must cite at least one source")
