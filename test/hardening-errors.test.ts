@@ -1,0 +1,198 @@
+// What errors reveal (masked, logged with the request id, no suggestions), GraphiQL's switch,
+// CSRF prevention, and the graphql-ws connection limits.
+import { Writable } from "node:stream";
+import { sql } from "drizzle-orm";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import { type App, buildApp } from "../src/app.js";
+import { loadConfig } from "../src/config.js";
+import { LIMITS } from "../src/http/limits.js";
+import { createTestDatabase, type TestDatabase } from "./support/database.js";
+import { RawSocket, send } from "./support/raw.js";
+
+type Running = { app: App; db: TestDatabase; url: string; wsUrl: string; logs: Record<string, unknown>[] };
+const running: Running[] = [];
+
+/** The real app over a fresh database, its pino log captured line by line. */
+async function start(env: Record<string, string> = {}, seed = false): Promise<Running> {
+  const db = await createTestDatabase({ seed });
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split("\n").filter(Boolean)) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const config = loadConfig({ LOG_LEVEL: "info", ...env });
+  const app = buildApp({ config, database: db.database, log: pino({ level: "info", base: undefined }, sink) });
+  const port = await app.start(0, "127.0.0.1");
+  const started = { app, db, logs, url: `http://127.0.0.1:${port}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql` };
+  running.push(started);
+  return started;
+}
+
+let main: Running;
+beforeAll(async () => {
+  main = await start({}, true);
+});
+afterAll(async () => {
+  for (const { app, db } of running) {
+    await app.stop();
+    await db.drop();
+  }
+});
+
+const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  send(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
+
+describe("field suggestions are off", () => {
+  const cases: [string, { query: string; variables?: Record<string, unknown> }, RegExp][] = [
+    ["a mistyped field", { query: "{ persons(first: 1) { nodes { nmae } } }" }, /Cannot query field "nmae"/],
+    ["a mistyped type", { query: "query ($x: Strin) { __typename }" }, /Unknown type "Strin"/],
+    ["a mistyped argument", { query: '{ persons(serch: "x") { totalCount } }' }, /Unknown argument "serch"/],
+    [
+      "a mistyped enum value and input field in variables",
+      {
+        query: "mutation ($i: AddSentenceInput!) { addSentence(input: $i) { __typename } }",
+        variables: { i: { kind: "TRM", persnId: "x" } },
+      },
+      /"TRM" does not exist in "SentenceKind" enum/,
+    ],
+  ];
+  it.each(cases)("%s: over HTTP and graphql-ws, no 'Did you mean'", async (_name, request, expected) => {
+    const answer = await post(main.url, request);
+    const messages = answer.payloads.flatMap((p) => p.errors ?? []).map((e) => e.message);
+    expect(messages.join("\n")).toMatch(expected);
+    expect(answer.text).not.toMatch(/Did you mean/);
+    const socket = await RawSocket.open(main.wsUrl);
+    socket.sendJson({ id: "1", type: "subscribe", payload: request });
+    const received = await socket.operation("1");
+    const wsMessages = received.flatMap(
+      (m) => (m.type === "error" ? m.payload : (m.payload as { errors?: [] } | undefined)?.errors) ?? [],
+    );
+    expect(wsMessages.map((e) => (e as { message: string }).message).join("\n")).toMatch(expected);
+    expect(JSON.stringify(received)).not.toMatch(/Did you mean/);
+    socket.close();
+  });
+});
+
+describe("unexpected errors", () => {
+  it("are masked in the response and logged with the request id, over HTTP and graphql-ws", async () => {
+    const broken = await start();
+    // A table gone behind the service's back: the SQL fails with a message naming it.
+    await broken.db.database.db.execute(sql`alter table person rename to person_gone`);
+    const answer = await post(
+      broken.url,
+      { query: "{ persons(first: 1) { nodes { name } } }" },
+      { "x-request-id": "req-42" },
+    );
+    expect(answer.status).toBeLessThan(500);
+    expect(answer.payloads[0]?.errors?.[0]?.message).toBe("Unexpected error.");
+    expect(answer.text).not.toMatch(/person_gone|"person"|select|relation|stack|node_modules|127\.0\.0\.1|5432/i);
+    const logged = broken.logs.find((line) => line.requestId === "req-42" && line.level === 50);
+    expect(logged).toBeDefined();
+    expect(JSON.stringify(logged)).toMatch(/relation .*person/);
+
+    const socket = await RawSocket.open(broken.wsUrl);
+    socket.sendJson({ id: "1", type: "subscribe", payload: { query: "{ persons(first: 1) { nodes { name } } }" } });
+    const messages = await socket.operation("1");
+    expect(JSON.stringify(messages)).toContain("Unexpected error.");
+    expect(JSON.stringify(messages)).not.toMatch(/person_|select|relation|stack/i);
+    expect(socket.open).toBe(true);
+    socket.close();
+  });
+});
+
+describe("GraphiQL", () => {
+  it("is served to browsers by default and can be switched off with GRAPHIQL=false", async () => {
+    const on = await fetch(main.url, { headers: { accept: "text/html" } });
+    expect(on.headers.get("content-type")).toMatch(/text\/html/);
+    expect(await on.text()).toMatch(/graphiql/i);
+    const off = await start({ GRAPHIQL: "false" });
+    const response = await fetch(off.url, { headers: { accept: "text/html" } });
+    expect(response.headers.get("content-type") ?? "").not.toMatch(/text\/html/);
+    await response.text();
+  });
+});
+
+describe("CSRF prevention", () => {
+  const query = encodeURIComponent("{ __typename }");
+  it("refuses form-like POSTs and cross-site browser GETs, and keeps the documented clients working", async () => {
+    const form = await send(main.url, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `query=${query}`,
+    });
+    expect(form.status).toBe(415);
+    const text = await send(main.url, { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" });
+    expect(text.status).toBe(415);
+    const crossSite = await send(`${main.url}?query=${query}`, { headers: { "sec-fetch-site": "cross-site" } });
+    expect(crossSite.status).toBe(403);
+    expect(crossSite.payloads[0]?.data).toBeUndefined();
+
+    // The documented clients: JSON POST (from any origin), GET from non-browsers, a preflighted
+    // cross-site GET, SSE.
+    const json = await post(main.url, { query: "{ __typename }" }, { origin: "https://dashboard.example" });
+    expect(json.payloads[0]?.data).toEqual({ __typename: "Query" });
+    const curl = await send(`${main.url}?query=${query}`, {});
+    expect(curl.payloads[0]?.data).toEqual({ __typename: "Query" });
+    const preflighted = await send(`${main.url}?query=${query}`, {
+      headers: { "sec-fetch-site": "cross-site", "x-graphql-csrf": "1" },
+    });
+    expect(preflighted.payloads[0]?.data).toEqual({ __typename: "Query" });
+    const sse = await send(main.url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "text/event-stream" },
+      body: JSON.stringify({ query: "{ __typename }" }),
+    });
+    expect(sse.payloads[0]?.data).toEqual({ __typename: "Query" });
+  });
+
+  it("with ALLOWED_ORIGINS, refuses other origins on HTTP and WebSocket upgrades", async () => {
+    const strict = await start({ ALLOWED_ORIGINS: "https://app.example, https://admin.example" });
+    const foreign = await post(strict.url, { query: "{ __typename }" }, { origin: "https://evil.example" });
+    expect(foreign.status).toBe(403);
+    const allowed = await post(strict.url, { query: "{ __typename }" }, { origin: "https://admin.example" });
+    expect(allowed.payloads[0]?.data).toEqual({ __typename: "Query" });
+
+    const refused = await new Promise<number>((resolve, reject) => {
+      const socket = new WebSocket(strict.wsUrl, "graphql-transport-ws", {
+        headers: { origin: "https://evil.example" },
+      });
+      socket.once("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+      socket.once("open", () => reject(new Error("a foreign origin opened a socket")));
+    });
+    expect(refused).toBeGreaterThanOrEqual(400);
+    const ok = await RawSocket.open(strict.wsUrl, { headers: { origin: "https://app.example" } });
+    expect(ok.open).toBe(true);
+    ok.close();
+  });
+});
+
+describe("graphql-ws connection limits", () => {
+  it("closes a socket that sends no connection_init within the wait timeout (4408)", async () => {
+    const socket = await RawSocket.open(main.wsUrl, { init: false });
+    const started = Date.now();
+    const closed = await socket.waitClose(LIMITS.connectionInitWaitMs + 3_000);
+    expect(closed.code).toBe(4408);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(LIMITS.connectionInitWaitMs - 200);
+  });
+
+  it("closes a socket whose message exceeds the maximum payload with 1009, and only that one", async () => {
+    const bystander = await RawSocket.open(main.wsUrl);
+    const socket = await RawSocket.open(main.wsUrl);
+    socket.sendRaw("x".repeat(LIMITS.wsMaxPayload + 1));
+    expect((await socket.waitClose()).code).toBe(1009);
+    bystander.sendJson({ id: "1", type: "subscribe", payload: { query: "{ __typename }" } });
+    expect((await bystander.operation("1"))[0]).toMatchObject({
+      type: "next",
+      payload: { data: { __typename: "Query" } },
+    });
+    bystander.close();
+  });
+});
