@@ -28,10 +28,20 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, "shutting down");
-  const timer = setTimeout(() => process.exit(1), 10_000);
+  const started = Date.now();
+  const timer = setTimeout(() => {
+    log.error("shutdown took over 10 s; exiting anyway");
+    process.exit(1);
+  }, 10_000);
   timer.unref();
-  await app.stop();
-  await database.close();
+  try {
+    await app.stop();
+    await database.close();
+  } catch (error) {
+    log.error({ err: error }, "shutdown failed");
+    process.exit(1);
+  }
+  log.info({ ms: Date.now() - started }, "stopped");
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
