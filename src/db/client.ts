@@ -55,6 +55,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       onnotice: () => {},
       connect_timeout: 5,
       idle_timeout: 60,
+      // Reconnect delay after failures, in seconds. postgres.js's default grows to 20 s, so the
+      // service would stay down that long after a long outage ended; 1 s at most is enough
+      // since operations are refused without touching the pool while it is down.
+      backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 1),
       connection: {
         application_name: "exchange-graph",
         statement_timeout: timeout,
