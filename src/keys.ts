@@ -14,14 +14,19 @@ export class KeyError extends Error {
 
 export type KeyInfo = { name: string; createdAt: Date; revokedAt: Date | null };
 
-/** Mints a key under a new name; the token is returned here and nowhere else. */
-export async function createKey(db: Db, name: string): Promise<KeyInfo & { token: string }> {
+/** Throws a KeyError unless `name` can name a new key. */
+export function checkKeyName(name: string): void {
   if (!KEY_NAME.test(name)) {
     throw new KeyError(`A key name is 1 to 64 letters, digits, ".", "_" or "-"; got ${JSON.stringify(name)}.`);
   }
   if (name === "ADMIN_TOKEN" || name === "reference-data") {
     throw new KeyError(`"${name}" is reserved: the audit log uses it for writes not made with a minted key.`);
   }
+}
+
+/** Mints a key under a new name; the token is returned here and nowhere else. */
+export async function createKey(db: Db, name: string): Promise<KeyInfo & { token: string }> {
+  checkKeyName(name);
   const token = mintToken();
   try {
     const [row] = await db

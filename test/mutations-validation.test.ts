@@ -270,7 +270,7 @@ describe("hostile strings", () => {
     "Robert'); DROP TABLE person; --",
     "' OR '1'='1",
     '"; SELECT pg_sleep(10); --',
-    "$$ || chr(0) || $$ \\x00 \\' %s %n ${1}",
+    "$$ || chr(0) || $$ \\x00 \\' %s %n $1 {{1}}",
     "Ж中文 👍🏽 é e\u0301 \u202Eevil \uFEFF 𝕏",
   ];
 

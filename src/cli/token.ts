@@ -3,7 +3,7 @@
 import { loadConfig } from "../config.js";
 import { openDatabase } from "../db/client.js";
 import { migrate } from "../db/migrate.js";
-import { createKey, KeyError, listKeys, revokeKey } from "../keys.js";
+import { checkKeyName, createKey, KeyError, listKeys, revokeKey } from "../keys.js";
 
 const USAGE = `usage: npm run token -- create NAME   mint a key; the token is printed once
        npm run token -- list          list keys (names and dates, never tokens)
@@ -14,6 +14,16 @@ const needsName = command === "create" || command === "revoke";
 if (!(needsName || command === "list") || (needsName && !name) || (!needsName && name) || extra.length > 0) {
   console.error(USAGE);
   process.exit(2);
+}
+
+// A bad name is refused before the database is opened.
+if (command === "create") {
+  try {
+    checkKeyName(name as string);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
 }
 
 const config = loadConfig();

@@ -44,11 +44,25 @@ export type ExchangeEventRow = typeof exchangeEventTable.$inferSelect;
 export type ReleaseRow = typeof releaseTable.$inferSelect;
 export type StatementRow = typeof statementTable.$inferSelect;
 
+/** Latin letters that NFKD does not split into a base letter and an accent. */
+const LATIN_EXTRA: Record<string, string> = {
+  ø: "o",
+  æ: "ae",
+  œ: "oe",
+  ß: "ss",
+  ł: "l",
+  đ: "d",
+  ð: "d",
+  þ: "th",
+  ı: "i",
+};
+
 export function slugify(name: string): string {
   return name
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
+    .replace(/[øæœßłđðþı]/g, (c) => LATIN_EXTRA[c] ?? c)
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "")
     .slice(0, 100)
