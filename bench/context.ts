@@ -15,7 +15,7 @@ export type Bench = {
   dataset: Dataset;
   log(message: string): void;
   /** Our server in a child process: `fn` runs while it is up. */
-  withApp<T>(fn: (app: AppChild) => Promise<T>): Promise<T>;
+  withApp<T>(fn: (app: AppChild) => Promise<T>, env?: Record<string, string>): Promise<T>;
   withChild<T>(name: string, args: string[], fn: (child: Child) => Promise<T>): Promise<T>;
 };
 
@@ -48,8 +48,8 @@ export function createBench(options: Options, target: Target, dataset: Dataset, 
       await child.stop();
     }
   }
-  async function withApp<T>(fn: (app: AppChild) => Promise<T>): Promise<T> {
-    const child = await startChild("app", childOptions({ ADMIN_TOKEN }));
+  async function withApp<T>(fn: (app: AppChild) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
+    const child = await startChild("app", childOptions({ ADMIN_TOKEN, ...env }));
     const url = `http://127.0.0.1:${child.ready.port}/graphql`;
     let roots: { mutation: Set<string>; subscription: Set<string> } | undefined;
     const app: AppChild = {

@@ -60,3 +60,48 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
 }
+
+/** One side of a comparison: brings its server up for one round and gives the load to run. */
+export type Side = {
+  label: string;
+  open(round: (load: Omit<Load, "seconds">) => Promise<Throughput>): Promise<Throughput>;
+};
+
+/**
+ * Alternates the two sides for `rounds` rounds of `seconds / rounds` each (with a warm-up after
+ * every start), so that a burst of load from elsewhere on the machine hits both rather than one.
+ * Requests/s come from the totals; p50 and p99 are the medians of the rounds'.
+ */
+export async function compare(
+  sides: Side[],
+  opts: { rounds: number; seconds: number; warmup: number; log: (m: string) => void },
+): Promise<Throughput[]> {
+  const results: Throughput[][] = sides.map(() => []);
+  const seconds = Math.max(1, Math.round(opts.seconds / opts.rounds));
+  for (let r = 0; r < opts.rounds; r++) {
+    for (const [i, side] of sides.entries()) {
+      const result = await side.open(async (load) => {
+        await runLoad({ ...load, seconds: opts.warmup });
+        return runLoad({ ...load, seconds });
+      });
+      opts.log(
+        `${side.label} · round ${r + 1}/${opts.rounds}: ${Math.round(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms` +
+          (result.errors + result.non2xx > 0 ? `, ${result.errors} errors, ${result.non2xx} non-2xx` : ""),
+      );
+      results[i]?.push(result);
+    }
+  }
+  const median = (values: number[]) => percentile(values, 50);
+  return results.map((rounds) => {
+    const requests = rounds.reduce((sum, t) => sum + t.requests, 0);
+    return {
+      requests,
+      rps: requests / (seconds * rounds.length),
+      p50: median(rounds.map((t) => t.p50)),
+      p99: median(rounds.map((t) => t.p99)),
+      max: Math.max(...rounds.map((t) => t.max)),
+      errors: rounds.reduce((sum, t) => sum + t.errors, 0),
+      non2xx: rounds.reduce((sum, t) => sum + t.non2xx, 0),
+    };
+  });
+}

@@ -6,9 +6,11 @@ export type Scenario = (typeof SCENARIOS)[number];
 
 export type Options = {
   quick: boolean;
-  /** Seconds of measured load per side of a throughput scenario. */
+  /** Seconds of measured load per side of a throughput scenario, split over the rounds. */
   duration: number;
   warmup: number;
+  /** Rounds the two sides of a throughput comparison alternate in. */
+  rounds: number;
   connections: number;
   subscribers: number;
   /** Events published per side of the fan-out (after one warm-up event). */
@@ -21,7 +23,7 @@ export type Options = {
   out: string;
 };
 
-const USAGE = `npm run bench -- [--quick] [--subscribers=N] [--duration=S] [--connections=N]
+const USAGE = `npm run bench -- [--quick] [--subscribers=N] [--duration=S] [--rounds=N] [--warmup=S] [--connections=N]
   [--events=N] [--scale=X] [--only=read,transport,writes,fanout] [--profile] [--profile-dir=DIR] [--keep] [--out=FILE]`;
 
 export function parseOptions(argv: string[]): Options {
@@ -31,6 +33,7 @@ export function parseOptions(argv: string[]): Options {
       quick: { type: "boolean", default: false },
       duration: { type: "string" },
       warmup: { type: "string" },
+      rounds: { type: "string" },
       connections: { type: "string" },
       subscribers: { type: "string" },
       events: { type: "string" },
@@ -58,8 +61,9 @@ export function parseOptions(argv: string[]): Options {
   for (const s of only) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s}\n${USAGE}`);
   return {
     quick,
-    duration: num(values.duration, quick ? 5 : 15, "duration"),
-    warmup: num(values.warmup, quick ? 2 : 5, "warmup"),
+    duration: num(values.duration, quick ? 6 : 30, "duration"),
+    warmup: num(values.warmup, quick ? 1 : 3, "warmup"),
+    rounds: Math.round(num(values.rounds, quick ? 2 : 3, "rounds")),
     connections: Math.round(num(values.connections, 10, "connections")),
     subscribers: Math.round(num(values.subscribers, 1000, "subscribers")),
     events: Math.round(num(values.events, quick ? 3 : 10, "events")),

@@ -28,7 +28,8 @@ export function row(
   if (target) {
     if (target.kind === "equal") {
       text = `= ${target.ratio}`;
-      pass = ours === null ? null : ours === target.ratio;
+      // Rounded: a count from which an estimate (safety polls) has been taken off.
+      pass = ours === null ? null : Math.round(ours) === target.ratio;
     } else {
       text = `${target.kind === "min" ? "≥" : "≤"} ${target.ratio}×`;
       pass = ratio === null ? null : target.kind === "min" ? ratio >= target.ratio : ratio <= target.ratio;

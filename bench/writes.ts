@@ -1,63 +1,83 @@
-// addRelease with 4 concurrent admins against the same inserts made directly in SQL.
-import { ADMIN_TOKEN, addReleaseBody, type Scenario } from "./context.js";
-import { percentile, runLoad } from "./load.js";
+// addRelease with 4 concurrent admins against the same inserts made directly in SQL, the two
+// sides alternating in rounds.
+import { ADMIN_TOKEN, addReleaseBody, type Bench, type Scenario } from "./context.js";
+import { percentile, runLoad, type Throughput } from "./load.js";
 import { row, skipped } from "./report.js";
 
 const ADMINS = 4;
 const STATS = "{ stats { releases } }";
+/** Each round writes from its own stretch of (person, day) pairs: see addReleaseBody. */
+const PER_ROUND = 1_000_000;
 
-export const writes: Scenario = async (bench) => {
-  const scenario = `writes (${ADMINS} admins)`;
-  const seconds = bench.options.duration;
-  const ours = await bench.withApp(async (app) => {
+type Ours = Throughput & { written: number; statements: number };
+
+async function oursRound(bench: Bench, round: number, seconds: number): Promise<Ours | undefined> {
+  return bench.withApp(async (app) => {
     if (!(await app.has("mutation", "addRelease"))) return undefined;
-    const first = JSON.parse(addReleaseBody(bench, 0, 2040));
+    const base = round * PER_ROUND;
+    const first = JSON.parse(addReleaseBody(bench, base, 2040));
     const probe = await app.gql(first.query, first.variables, true);
     if (probe.data?.addRelease?.__typename !== "Release") {
       throw new Error(`addRelease probe failed: ${JSON.stringify(probe).slice(0, 500)}`);
     }
+    const load = (offset: number, s: number) =>
+      runLoad({
+        url: app.url,
+        connections: ADMINS,
+        seconds: s,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        body: (n) => addReleaseBody(bench, base + offset + n, 2040),
+      });
+    await load(1, bench.options.warmup);
     const before = (await app.gql(STATS)).data?.stats?.releases as number;
     await app.call("reset");
-    bench.log(`writes · ours: ${seconds}s of addRelease from ${ADMINS} admins`);
-    // Write n+1 onwards: the probe took write 0.
-    const result = await runLoad({
-      url: app.url,
-      connections: ADMINS,
-      seconds,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      body: (n) => addReleaseBody(bench, n + 1, 2040),
-    });
+    const result = await load(PER_ROUND / 2, seconds);
     const { statements } = await app.stats();
-    const after = (await app.gql(STATS)).data?.stats?.releases as number;
-    const written = after - before;
-    bench.log(`writes · ours: ${written} releases written (${result.requests} requests), p99 ${result.p99} ms`);
-    return { ...result, written, sqlPerWrite: statements / Math.max(1, written) };
+    const written = ((await app.gql(STATS)).data?.stats?.releases as number) - before;
+    bench.log(`writes · ours · round ${round + 1}: ${Math.round(written / seconds)} writes/s, p99 ${result.p99} ms`);
+    return { ...result, written, statements };
   });
-  if (!ours) return [skipped(scenario, "needs issue 3 (the addRelease mutation is not in the schema yet)")];
-  bench.log(`writes · floor: ${seconds}s of the same inserts in SQL from ${ADMINS} workers`);
-  const floor = await bench.withChild("bare-sql", [JSON.stringify(bench.target)], (child) =>
-    child.call<{ count: number; errors: number; seconds: number; latencies: number[] }>("writes", {
-      workers: ADMINS,
-      durationMs: seconds * 1000,
-      persons: bench.dataset.sizes.persons,
-      firstDay: 0,
-    }),
-  );
-  const floorRate = floor.count / floor.seconds;
-  bench.log(`writes · floor: ${Math.round(floorRate)} writes/s, ${floor.errors} errors`);
+}
+
+export const writes: Scenario = async (bench) => {
+  const scenario = `writes (${ADMINS} admins)`;
+  const { rounds } = bench.options;
+  const seconds = Math.max(1, Math.round(bench.options.duration / rounds));
+  const ours: Ours[] = [];
+  const floor: { count: number; errors: number; seconds: number; latencies: number[] }[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const result = await oursRound(bench, r, seconds);
+    if (!result) return [skipped(scenario, "needs issue 3 (the addRelease mutation is not in the schema yet)")];
+    ours.push(result);
+    const direct = await bench.withChild("bare-sql", [JSON.stringify(bench.target)], (child) =>
+      child.call<(typeof floor)[number]>("writes", {
+        workers: ADMINS,
+        durationMs: seconds * 1000,
+        persons: bench.dataset.sizes.persons,
+        firstDay: r * 1000,
+      }),
+    );
+    bench.log(`writes · direct SQL · round ${r + 1}: ${Math.round(direct.count / direct.seconds)} writes/s`);
+    floor.push(direct);
+  }
+  const written = ours.reduce((sum, t) => sum + t.written, 0);
+  const requests = ours.reduce((sum, t) => sum + t.requests, 0);
+  const statements = ours.reduce((sum, t) => sum + t.statements, 0);
+  const latencies = floor.flatMap((f) => f.latencies);
   // Requests still in flight when the clock stopped finish afterwards, so written may exceed requests.
-  const lost = Math.max(0, ours.requests - ours.written);
+  const lost = Math.max(0, requests - written);
+  const median = (values: number[]) => percentile(values, 50);
   return [
     row(
       scenario,
       "writes/s",
-      ours.written / seconds,
-      floorRate,
+      written / (seconds * rounds),
+      latencies.length / floor.reduce((sum, f) => sum + f.seconds, 0),
       undefined,
       lost ? `${lost} requests wrote nothing` : undefined,
     ),
-    row(scenario, "p50 ms", ours.p50, percentile(floor.latencies, 50)),
-    row(scenario, "p99 ms", ours.p99, percentile(floor.latencies, 99)),
-    row(scenario, "SQL statements / write", ours.sqlPerWrite, 4),
+    row(scenario, "p50 ms", median(ours.map((t) => t.p50)), percentile(latencies, 50)),
+    row(scenario, "p99 ms", median(ours.map((t) => t.p99)), percentile(latencies, 99)),
+    row(scenario, "SQL statements / write", statements / Math.max(1, written), 4),
   ];
 };
