@@ -20,6 +20,8 @@ const nest = (open: string, inner: string, close: string, times: number) =>
   open.repeat(times) + inner + close.repeat(times);
 
 type Hostile = {
+  /** What the refusal says (where the answer is GraphQL JSON at all). */
+  expected: RegExp;
   /** The document, or a raw body (bytes) where the class lives below the document. */
   query: string;
   variables?: Record<string, unknown>;
@@ -39,24 +41,39 @@ const deepList = nest("[", '"UGVyc29uOjE="', "]", 2_000);
 
 const CORPUS: Record<string, (id: string) => Hostile> = {
   "depth bomb": () => ({
+    expected: /depth limit of 10 exceeded/,
     query: `{ persons(first: 1) { nodes { ${nest("releases { person { ", "name", " } }", 8)} } } }`,
   }),
   "alias bomb": () => ({
+    expected: /Aliases limit of 15 exceeded/,
     query: `{ ${Array.from({ length: 100 }, (_, i) => `a${i}: stats { persons }`).join(" ")} }`,
   }),
-  "token flood": () => ({ query: `{ ${"__typename ".repeat(LIMITS.tokens + 100)}}` }),
-  "directive flood": () => ({ query: `{ __typename ${"@skip(if: false) ".repeat(60)}}` }),
+  "token flood": () => ({
+    expected: /Token limit of 1000 exceeded/,
+    query: `{ ${"__typename ".repeat(LIMITS.tokens + 100)}}`,
+  }),
+  "directive flood": () => ({
+    expected: /Directives limit of 10 exceeded/,
+    query: `{ __typename ${"@skip(if: false) ".repeat(60)}}`,
+  }),
   "fragment cycle": () => ({
+    expected: /Cannot spread fragment "A" within itself/,
     query: "{ ...A } fragment A on Query { ...B stats { persons } } fragment B on Query { ...A }",
   }),
   "__proto__ aliases": () => ({
+    expected: /Alias "__proto__" is reserved/,
     query: "{ __proto__: stats { persons } constructor: stats { persons } __typename }",
   }),
-  "multi-megabyte string": () => ({ query: `{ persons(search: "${"x".repeat(2_500_000)}") { nodes { name } } }` }),
+  "multi-megabyte string": () => ({
+    expected: /too large|larger than/,
+    query: `{ persons(search: "${"x".repeat(2_500_000)}") { nodes { name } } }`,
+  }),
   "introspection cycle": () => ({
+    expected: /Introspection may nest at most 3/,
     query: `{ __schema { types { ${nest("fields { type { ", "name", " } }", 4)} } } }`,
   }),
   "invalid UTF-8": (id) => ({
+    expected: /not valid UTF-8/,
     query: "",
     raw: {
       body: INVALID_UTF8,
@@ -65,12 +82,14 @@ const CORPUS: Record<string, (id: string) => Hostile> = {
     },
   }),
   "deeply nested variables": () => ({
+    expected: /"variables" is nested deeper than 16 levels/,
     query: "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }",
     variables: { ids: JSON.parse(deepList) },
   }),
   "batched arrays": (id) => {
     const batch = json(Array.from({ length: 50 }, () => ({ query: "{ stats { persons } }" })));
     return {
+      expected: /Batching is not supported/,
       query: "",
       raw: {
         body: batch,
@@ -79,17 +98,22 @@ const CORPUS: Record<string, (id: string) => Hostile> = {
       },
     };
   },
-  "unknown field with suggestions": () => ({ query: "{ persns { nodes { nam } } }" }),
+  "unknown field with suggestions": () => ({
+    expected: /Cannot query field "persns"/,
+    query: "{ persns { nodes { nam } } }",
+  }),
 };
 
 /** Refused: a 4xx, or GraphQL errors without data; never a 5xx, never data. */
-function expectRefused(answer: Answer, transport: string) {
+function expectRefused(answer: Answer, transport: string, expected: RegExp) {
   expect(answer.status, `${transport}: ${answer.text.slice(0, 300)}`).toBeLessThan(500);
   for (const payload of answer.payloads) {
     expect(payload.data ?? null, transport).toBeNull();
     expect(payload.errors?.length, transport).toBeGreaterThan(0);
   }
   if (answer.status < 400) expect(answer.payloads.length, transport).toBeGreaterThan(0);
+  const messages = answer.payloads.flatMap((p) => p.errors ?? []).map((e) => e.message);
+  if (answer.payloads.length > 0) expect(messages.join("\n"), transport).toMatch(expected);
   expect(answer.text).not.toMatch(/Did you mean|stack|node_modules|select |127\.0\.0\.1/i);
 }
 
@@ -113,20 +137,26 @@ describe("hostile documents", () => {
     const body = typeof raw === "string" ? raw : new Uint8Array(raw);
     const headers = { "content-type": "application/json", accept: "application/graphql-response+json" };
 
-    expectRefused(await send(server.url, { method: "POST", headers, body }), "POST");
+    expectRefused(await send(server.url, { method: "POST", headers, body }), "POST", hostile.expected);
 
     const params = new URLSearchParams({ query: hostile.query });
     if (hostile.variables) params.set("variables", json(hostile.variables));
     const query = hostile.raw?.get ?? params.toString();
-    expectRefused(await send(`${server.url}?${query}`, { headers: { accept: headers.accept } }), "GET");
+    expectRefused(
+      await send(`${server.url}?${query}`, { headers: { accept: headers.accept } }),
+      "GET",
+      hostile.expected,
+    );
 
     const sse = { "content-type": "application/json", accept: "text/event-stream" };
-    expectRefused(await send(server.url, { method: "POST", headers: sse, body }), "SSE");
+    expectRefused(await send(server.url, { method: "POST", headers: sse, body }), "SSE", hostile.expected);
 
     if (hostile.raw) socket.sendRaw(hostile.raw.ws);
     else socket.sendJson({ id, type: "subscribe", payload: { query: hostile.query, variables: hostile.variables } });
     const messages = await socket.operation(id);
     expect(messages.map((m) => m.type)).toEqual(["error"]);
+    const wsErrors = (messages[0]?.payload ?? []) as { message: string }[];
+    expect(wsErrors.map((e) => e.message).join("\n")).toMatch(hostile.expected);
     expect(messages[0]?.payload).toEqual(
       expect.arrayContaining([expect.objectContaining({ message: expect.any(String) })]),
     );

@@ -43,7 +43,9 @@ export const LIMITS = {
 /** Armor's rules report to the validation context instead of throwing, so a rejected document
  * is an ordinary validation error (HTTP 400; a graphql-ws `error` message) next to the others. */
 const report: GraphQLArmorRejectCallback = (context, error) => {
-  if (context) context.reportError(new GraphQLError(error.message, { extensions: { code: "QUERY_TOO_COMPLEX" } }));
+  // Armor words every rejection as a "Syntax Error", though these documents parse fine.
+  const message = error.message.replace(/^Syntax Error: /, "");
+  if (context) context.reportError(new GraphQLError(message, { extensions: { code: "QUERY_TOO_COMPLEX" } }));
 };
 const reported = { propagateOnRejection: false, onReject: [report] };
 
