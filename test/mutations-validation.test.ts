@@ -188,6 +188,21 @@ const cases: Case[] = [
     set("addRelease", "sentenceId", () => missingId("Sentence")),
   ],
   ["addRelease", "no sources", V, "sourceIds", set("addRelease", "sourceIds", () => [])],
+  ["addRelease", "sent to the state that held them", V, "toCountry", set("addRelease", "toCountry", () => "US")],
+  [
+    "addRelease",
+    "released before its exchange",
+    V,
+    "releasedOn",
+    () => ({ input: { ...(valid.addRelease().input as object), exchangeId: refs.ankara, releasedOn: "2024-07-31" } }),
+  ],
+  [
+    "addRelease",
+    "released by a state not party to its exchange",
+    V,
+    "fromCountry",
+    () => ({ input: { ...(valid.addRelease().input as object), exchangeId: refs.ankara, fromCountry: "FR" } }),
+  ],
   [
     "addStatement",
     "garbage speaker id",
@@ -242,6 +257,31 @@ describe("an input wrong in one field names that field and writes nothing", () =
     } else {
       expect(result.path?.join(".")).toBe(field);
     }
+    expect(await fingerprint(server.database.db)).toBe(before);
+  });
+
+  it("refuses a sentence or a release dated before the person's birth", async () => {
+    const person = await mutate("addPerson", { input: { name: "Born Late", birthDate: "1990-06-01" } });
+    const before = await fingerprint(server.database.db);
+    const sentence = await mutate("addSentence", {
+      input: {
+        personId: person.id,
+        country: "RU",
+        charge: "x",
+        kind: "LIFE",
+        sentencedOn: "1990-05-31",
+        sourceIds: [refs.source],
+      },
+    });
+    expect(sentence.fields).toEqual([
+      { path: ["sentencedOn"], message: "must not be before the person's birth (1990-06-01)" },
+    ]);
+    const release = await mutate("addRelease", {
+      input: { personId: person.id, releasedOn: "1989-01-01", fromCountry: "RU", sourceIds: [refs.source] },
+    });
+    expect(release.fields).toEqual([
+      { path: ["releasedOn"], message: "must not be before the person's birth (1990-06-01)" },
+    ]);
     expect(await fingerprint(server.database.db)).toBe(before);
   });
 

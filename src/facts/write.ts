@@ -17,7 +17,7 @@ import {
   statementTable,
 } from "../db/tables.js";
 import { appendFeedEvent } from "../feed/append.js";
-import { ConflictError, NotFoundError, ValidationError } from "./errors.js";
+import { ConflictError, type FieldProblem, NotFoundError, ValidationError } from "./errors.js";
 import {
   type ExchangeEventInput,
   exchangeEventInput,
@@ -202,7 +202,12 @@ async function requireExchange(tx: Db, id: number, path: string): Promise<Exchan
 export async function addSentence(db: Db, raw: SentenceInput, actor: Actor): Promise<SentenceRow> {
   const input = parseInput(sentenceInput, raw);
   return db.transaction(async (tx) => {
-    await requirePerson(tx, input.personId, "personId");
+    const person = await requirePerson(tx, input.personId, "personId");
+    if (person.birthDate && input.sentencedOn && input.sentencedOn < person.birthDate) {
+      throw new ValidationError([
+        { path: ["sentencedOn"], message: `must not be before the person's birth (${person.birthDate})` },
+      ]);
+    }
     await requireSources(tx, input.sourceIds);
     await lockFact(tx, `sentence:${input.personId}`);
     const same = await exists(
@@ -272,20 +277,37 @@ export async function addExchangeEvent(db: Db, raw: ExchangeEventInput, actor: A
 export async function addRelease(db: Db, raw: ReleaseInput, actor: Actor): Promise<ReleaseRow> {
   const input = parseInput(releaseInput, raw);
   return db.transaction(async (tx) => {
-    await requirePerson(tx, input.personId, "personId");
-    if (input.exchangeId != null) await requireExchange(tx, input.exchangeId, "exchangeId");
+    const person = await requirePerson(tx, input.personId, "personId");
+    const problems: FieldProblem[] = [];
+    if (input.toCountry && input.toCountry === input.fromCountry) {
+      problems.push({ path: ["toCountry"], message: "must differ from fromCountry" });
+    }
+    if (person.birthDate && input.releasedOn < person.birthDate) {
+      problems.push({ path: ["releasedOn"], message: `must not be before the person's birth (${person.birthDate})` });
+    }
+    if (input.exchangeId != null) {
+      const exchange = await requireExchange(tx, input.exchangeId, "exchangeId");
+      if (input.releasedOn < exchange.occurredOn) {
+        problems.push({ path: ["releasedOn"], message: `must not be before the exchange (${exchange.occurredOn})` });
+      }
+      if (exchange.parties.length > 0 && !exchange.parties.includes(input.fromCountry)) {
+        problems.push({
+          path: ["fromCountry"],
+          message: `must be one of the exchange's parties (${exchange.parties.join(", ")})`,
+        });
+      }
+    }
     if (input.sentenceId != null) {
       const [sentence] = await tx.select().from(sentenceTable).where(eq(sentenceTable.id, input.sentenceId));
       if (!sentence) throw new NotFoundError("No sentence with the id given in sentenceId.", ["sentenceId"]);
-      const problems = [];
       if (sentence.personId !== input.personId) {
         problems.push({ path: ["sentenceId"], message: "is a sentence of another person" });
       }
       if (sentence.sentencedOn && input.releasedOn < sentence.sentencedOn) {
         problems.push({ path: ["releasedOn"], message: `must not be before the sentence (${sentence.sentencedOn})` });
       }
-      if (problems.length > 0) throw new ValidationError(problems);
     }
+    if (problems.length > 0) throw new ValidationError(problems);
     await requireSources(tx, input.sourceIds);
     await lockFact(tx, `release:${input.personId}`);
     const same = await exists(
