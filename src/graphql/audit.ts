@@ -33,7 +33,7 @@ const AuditEntryRef = builder.drizzleObject("audit", {
         return typename && entry.entityId != null ? encodeGlobalId(typename, entry.entityId) : null;
       },
     }),
-    at: t.expose("at", { type: "DateTime", description: "When the write committed its transaction's work." }),
+    at: t.expose("at", { type: "DateTime", description: "When the write was made (the start of its transaction)." }),
   }),
 });
 
