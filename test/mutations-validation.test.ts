@@ -112,6 +112,7 @@ const cases: Case[] = [
   ["addSource", "title over 500 characters", V, "title", set("addSource", "title", () => "t".repeat(501))],
   ["addPerson", "empty name", V, "name", set("addPerson", "name", () => "")],
   ["addPerson", "slug with spaces", V, "slug", set("addPerson", "slug", () => "Not A Slug")],
+  ["addPerson", "unassigned country", V, "nationalities.1", set("addPerson", "nationalities", () => ["DE", "XX"])],
   ["addPerson", "lower-case country", V, "nationalities.0", set("addPerson", "nationalities", () => ["de"])],
   ["addPerson", "repeated country", V, "nationalities", set("addPerson", "nationalities", () => ["DE", "DE"])],
   ["addPerson", "month 13", V, "birthDate", set("addPerson", "birthDate", () => "1970-13-01")],

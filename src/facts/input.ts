@@ -1,6 +1,7 @@
 // The shape and limits of every fact as it comes in, from GraphQL or an import file. Strings are
 // stored verbatim; what PostgreSQL or a reader could not take (NUL, control characters, unpaired
 // surrogates, megabytes) is refused here with the field's path.
+import { CountryCodeResolver } from "graphql-scalars";
 import { z } from "zod";
 import { type FieldProblem, ValidationError } from "./errors.js";
 
@@ -43,9 +44,20 @@ const isoDate = checked([
   [(v) => v >= "1800-01-01" && v <= "2200-12-31", "must be between 1800 and 2200"],
 ]);
 
-export const countryCode = z
-  .string()
-  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code in upper case, like "RU"');
+/** Assigned ISO 3166-1 alpha-2 codes: the same list the CountryCode scalar accepts. */
+function isAssignedCountry(code: string): boolean {
+  try {
+    CountryCodeResolver.parseValue(code);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const countryCode = checked([
+  [(v) => /^[A-Z]{2}$/.test(v), 'must be an ISO 3166-1 alpha-2 code in upper case, like "RU"'],
+  [isAssignedCountry, "is not an assigned ISO 3166-1 alpha-2 country code"],
+]);
 const slug = z
   .string()
   .max(100, "must be at most 100 characters")
