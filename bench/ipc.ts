@@ -88,7 +88,10 @@ export async function startChild(name: string, options: ChildOptions = {}): Prom
 
 type Handler = (args: any) => unknown;
 
-/** Child side: announces readiness and answers commands; `exit` runs `onExit` then exits. */
+/**
+ * Child side: announces readiness and answers commands; `exit` runs `onExit` then exits, and
+ * `cpu` returns the process's CPU time so far (user and system, µs).
+ */
 export function serveCommands(
   ready: Record<string, unknown>,
   handlers: Record<string, Handler>,
@@ -100,7 +103,7 @@ export function serveCommands(
       await onExit();
       process.exit(0);
     }
-    const handler = handlers[cmd];
+    const handler = cmd === "cpu" ? () => process.cpuUsage() : handlers[cmd];
     try {
       if (!handler) throw new Error(`unknown command ${cmd}`);
       process.send?.({ id, ok: true, value: await handler(args) } satisfies Reply);

@@ -1,5 +1,6 @@
 // HTTP load with autocannon, from the bench's own process (the servers are children).
 import autocannon from "autocannon";
+import type { Child } from "./ipc.js";
 
 export type Load = {
   url: string;
@@ -20,6 +21,8 @@ export type Throughput = {
   max: number;
   errors: number;
   non2xx: number;
+  /** CPU time the server process spent per request (user + system), when known. */
+  cpuMs?: number;
 };
 
 export async function runLoad(load: Load): Promise<Throughput> {
@@ -64,7 +67,7 @@ export function percentile(values: number[], p: number): number {
 /** One side of a comparison: brings its server up for one round and gives the load to run. */
 export type Side = {
   label: string;
-  open(round: (load: Omit<Load, "seconds">) => Promise<Throughput>): Promise<Throughput>;
+  open(round: (load: Omit<Load, "seconds">, server: Child) => Promise<Throughput>): Promise<Throughput>;
 };
 
 /**
@@ -80,12 +83,17 @@ export async function compare(
   const seconds = Math.max(1, Math.round(opts.seconds / opts.rounds));
   for (let r = 0; r < opts.rounds; r++) {
     for (const [i, side] of sides.entries()) {
-      const result = await side.open(async (load) => {
+      const result = await side.open(async (load, server) => {
         await runLoad({ ...load, seconds: opts.warmup });
-        return runLoad({ ...load, seconds });
+        const before = await server.call<NodeJS.CpuUsage>("cpu");
+        const measured = await runLoad({ ...load, seconds });
+        const after = await server.call<NodeJS.CpuUsage>("cpu");
+        const cpu = after.user + after.system - before.user - before.system;
+        return { ...measured, cpuMs: cpu / 1000 / Math.max(1, measured.requests) };
       });
       opts.log(
         `${side.label} · round ${r + 1}/${opts.rounds}: ${Math.round(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms` +
+          `, ${result.cpuMs?.toFixed(2)} CPU ms/req` +
           (result.errors + result.non2xx > 0 ? `, ${result.errors} errors, ${result.non2xx} non-2xx` : ""),
       );
       results[i]?.push(result);
@@ -102,6 +110,7 @@ export async function compare(
       max: Math.max(...rounds.map((t) => t.max)),
       errors: rounds.reduce((sum, t) => sum + t.errors, 0),
       non2xx: rounds.reduce((sum, t) => sum + t.non2xx, 0),
+      cpuMs: median(rounds.map((t) => t.cpuMs ?? Number.NaN)),
     };
   });
 }

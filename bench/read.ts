@@ -56,19 +56,22 @@ export const nestedRead: Scenario = async (bench) => {
     bench,
     {
       label: "nested read · ours",
-      open: (round) => bench.withApp((app) => round({ url: app.url, connections, body })),
+      open: (round) => bench.withApp((app) => round({ url: app.url, connections, body }, app)),
     },
     {
       label: "nested read · bare node:http + SQL",
       open: (round) =>
         bench.withChild("bare-sql", [JSON.stringify(bench.target)], async (child) => {
           await child.call("setRead", statements);
-          return round({
-            url: `http://127.0.0.1:${child.ready.port}`,
-            method: "GET",
-            connections,
-            path: (n) => `/?slug=${slugAt(n)}`,
-          });
+          return round(
+            {
+              url: `http://127.0.0.1:${child.ready.port}`,
+              method: "GET",
+              connections,
+              path: (n) => `/?slug=${slugAt(n)}`,
+            },
+            child,
+          );
         }),
     },
   );
@@ -77,6 +80,7 @@ export const nestedRead: Scenario = async (bench) => {
     row(scenario, "req/s", ours.rps, floor.rps, { kind: "min", ratio: 0.6 }, failures(ours) ?? failures(floor)),
     row(scenario, "p50 ms", ours.p50, floor.p50),
     row(scenario, "p99 ms", ours.p99, floor.p99, { kind: "max", ratio: 2 }),
+    row(scenario, "server CPU ms / request", ours.cpuMs ?? null, floor.cpuMs ?? null),
     row(scenario, "SQL statements / request", sqlPerRequest, statements.length),
   ];
 };
@@ -88,13 +92,13 @@ export const transport: Scenario = async (bench) => {
     bench,
     {
       label: "{ __typename } · ours",
-      open: (round) => bench.withApp((app) => round({ url: app.url, connections, body })),
+      open: (round) => bench.withApp((app) => round({ url: app.url, connections, body }, app)),
     },
     {
       label: "{ __typename } · bare createYoga",
       open: (round) =>
         bench.withChild("bare-yoga", [], (child) =>
-          round({ url: `http://127.0.0.1:${child.ready.port}/graphql`, connections, body }),
+          round({ url: `http://127.0.0.1:${child.ready.port}/graphql`, connections, body }, child),
         ),
     },
   );
@@ -103,5 +107,6 @@ export const transport: Scenario = async (bench) => {
     row(scenario, "req/s", ours.rps, floor.rps, { kind: "min", ratio: 0.8 }, failures(ours) ?? failures(floor)),
     row(scenario, "p50 ms", ours.p50, floor.p50),
     row(scenario, "p99 ms", ours.p99, floor.p99),
+    row(scenario, "server CPU ms / request", ours.cpuMs ?? null, floor.cpuMs ?? null),
   ];
 };
