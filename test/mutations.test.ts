@@ -310,3 +310,34 @@ describe("duplicates are ConflictErrors and write nothing", () => {
     expect(await fingerprint(server.database.db)).toBe(before);
   });
 });
+
+describe("concurrent identical writes", () => {
+  const writes: [MutationName, () => Record<string, unknown>][] = [
+    ["addPerson", () => ({ input: { name: "Racing Person" } })],
+    [
+      "addExchangeEvent",
+      () => ({ input: { slug: "2033-01-01-race", name: "Race", occurredOn: "2033-01-01", sourceIds: [refs.source] } }),
+    ],
+    [
+      "addRelease",
+      () => ({
+        input: { personId: refs.krasikov, releasedOn: "2033-02-02", fromCountry: "DE", sourceIds: [refs.source] },
+      }),
+    ],
+    [
+      "addStatement",
+      () => ({
+        input: { speakerId: refs.krasikov, text: "Said once.", saidOn: "2033-03-03", sourceIds: [refs.source] },
+      }),
+    ],
+  ];
+  it.each(writes)("%s ×6 at once: one is written, five are ConflictErrors", async (name, variables) => {
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => mutate(TRANSPORTS[i % 3] as Transport, mintedToken, name, variables())),
+    );
+    const types = results.map((r) => r.__typename).sort();
+    expect(types.filter((t) => t === "ConflictError")).toHaveLength(5);
+    const written = { addPerson: "Person", addExchangeEvent: "ExchangeEvent", addRelease: "Release" }[name as string];
+    expect(types.filter((t) => t !== "ConflictError")).toEqual([written ?? "Statement"]);
+  });
+});
