@@ -78,7 +78,10 @@ describe("a subscriber that stops reading", () => {
       await new Promise((resolve) => setImmediate(resolve));
     }
     const cutAfter = written.length;
-    expect(server.app.feed.subscriberCount).toBe(1);
+    expect(
+      server.app.feed.subscriberCount,
+      `after ${cutAfter} writes the fast subscriber has ${fast.results.length}, last: ${JSON.stringify(fast.results.at(-1))}`,
+    ).toBe(1);
     for (let i = 0; i < 5; i++) {
       const row = await addStatement(
         server.database.db,

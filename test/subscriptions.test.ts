@@ -13,7 +13,7 @@ const open: Subscriber[] = [];
 
 beforeAll(async () => {
   server = await startServer({ seed: false });
-  world = await createWorld(server.database.db, 160);
+  world = await createWorld(server.database.db, 53);
 });
 afterAll(async () => {
   await Promise.all(open.map((s) => s.close()));
@@ -106,16 +106,16 @@ describe("three subscribers with different filters, 200 facts by 4 concurrent wr
 describe("replay after a cursor", () => {
   it("a client that reconnects with after: gets exactly the 50 facts it missed, then live ones", async () => {
     const first = track(wsSubscribe(server.wsUrl, RELEASES, { after: await headCursor() }));
-    const before = await writeFacts(server.database.db, world, 200, 4, 2);
+    const before = await writeFacts(server.database.db, world, 200, 2, 2, 2);
     await first.until((r) => r.length === 2);
     const last = first.results.at(-1)?.data?.releaseAdded.cursor as string;
     await first.close();
 
-    const missed = await writeFacts(server.database.db, world, 204, 100, 4);
+    const missed = await writeFacts(server.database.db, world, 204, 50, 4, 2);
     expect(missed.filter((w) => w.kind === "release")).toHaveLength(50);
     const again = track(sseSubscribe(server.url, RELEASES, { after: last }));
     await again.until((r) => r.length >= 50);
-    const live = await writeFacts(server.database.db, world, 304, 6, 3);
+    const live = await writeFacts(server.database.db, world, 304, 3, 3, 2);
     await again.until((r) => r.length >= 53);
     await new Promise((r) => setTimeout(r, 300));
 
@@ -132,7 +132,7 @@ describe("replay after a cursor", () => {
     const attached = server.app.feed.subscriberCount;
     const now = track(wsSubscribe(server.wsUrl, RELEASES));
     await until(() => server.app.feed.subscriberCount === attached + 1);
-    const fresh = await writeFacts(server.database.db, world, 310, 2, 1);
+    const fresh = await writeFacts(server.database.db, world, 310, 1, 1, 2);
     await now.until((r) => r.length >= 1);
     await new Promise((r) => setTimeout(r, 300));
     expect(received(now.results, "releaseAdded").keys).toEqual([`release:${fresh[0]?.id}`]);

@@ -103,6 +103,15 @@ export class FeedHub {
     try {
       while (this.#again && !this.#stopped) {
         this.#again = false;
+        if (this.#listeners.size === 0) {
+          // Nobody to hand events to: just keep the position current (one cheap statement). A
+          // listener that attached meanwhile started from the old position, so then read it all.
+          const head = await feedHead(this.database.db);
+          if (this.#listeners.size === 0) {
+            this.#position = Math.max(this.#position, head);
+            continue;
+          }
+        }
         let page: FeedPage;
         do {
           page = await readFeed(this.database.db, this.#position, this.#batchSize);

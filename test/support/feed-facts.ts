@@ -14,7 +14,10 @@ export type Written =
 
 const ACTOR = "subscription-tests";
 
-/** A source, an exchange and `size` persons (one release each at most: index i / 2). */
+/**
+ * A source, an exchange and `size` persons. Release k goes to person k % size on day k; when size
+ * is not a multiple of 3, no person gets two releases in the exchange before k = 3 * size.
+ */
 export async function createWorld(db: Db, size: number): Promise<World> {
   const tag = randomBytes(4).toString("hex");
   const source = await addSource(db, { publisher: `Test wire ${tag}`, url: `https://example.org/${tag}` }, ACTOR);
@@ -51,7 +54,7 @@ export async function writeFact(db: Db, world: World, i: number): Promise<Writte
       db,
       {
         personId: person(k),
-        releasedOn: "2030-02-01",
+        releasedOn: new Date(Date.UTC(2030, 0, 1 + k)).toISOString().slice(0, 10),
         fromCountry,
         toCountry,
         exchangeId,
@@ -77,11 +80,22 @@ export async function writeFact(db: Db, world: World, i: number): Promise<Writte
   return { kind: "statement", id: row.id, speakerId, subjectIds };
 }
 
-/** Facts `from`..`from + count - 1`, by `writers` concurrent writers taking every writers-th one. */
-export async function writeFacts(db: Db, world: World, from: number, count: number, writers = 4): Promise<Written[]> {
+/**
+ * `count` facts from number `from` (every `step`-th: 2 from an even number gives only releases),
+ * by `writers` concurrent writers taking turns.
+ */
+export async function writeFacts(
+  db: Db,
+  world: World,
+  from: number,
+  count: number,
+  writers = 4,
+  step = 1,
+): Promise<Written[]> {
+  const numbers = Array.from({ length: count }, (_, n) => from + n * step);
   const lanes = Array.from({ length: writers }, async (_, lane) => {
     const written: Written[] = [];
-    for (let i = from + lane; i < from + count; i += writers) written.push(await writeFact(db, world, i));
+    for (let n = lane; n < count; n += writers) written.push(await writeFact(db, world, numbers[n] as number));
     return written;
   });
   return (await Promise.all(lanes)).flat();
