@@ -95,7 +95,8 @@ describe("importing the built-in data set", () => {
   });
 });
 
-describe("npm run import", () => {
+// Child processes are slow on a loaded machine (tsx start, PGlite open): allow them time.
+describe("npm run import", { timeout: 120_000 }, () => {
   let db: CliDatabase;
   const dir = tmpdir();
   const file = (name: string, content: string) => {

@@ -18,7 +18,8 @@ afterAll(async () => {
 const token = (...args: string[]) => runCli("token", args, db.env);
 const addSource = (title: string) => ({ input: { publisher: "Token Test Wire", title } });
 
-describe("npm run token", () => {
+// Child processes are slow on a loaded machine (tsx start, PGlite open): allow them time.
+describe("npm run token", { timeout: 120_000 }, () => {
   let minted: string;
 
   it("create prints a new token once, alone on stdout, and stores only its hash", async () => {
