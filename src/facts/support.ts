@@ -1,7 +1,7 @@
-import { inArray, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client.js";
-import { auditTable, sourceTable } from "../db/tables.js";
+import { auditTable, exchangeEventTable, personTable, sourceTable } from "../db/tables.js";
 import { ConflictError, NotFoundError } from "./errors.js";
 
 /** Who writes: an admin key's name, or "reference-data" for the built-in data set. */
@@ -49,3 +49,35 @@ export async function link(tx: Db, table: PgTable, rows: Record<string, number>[
 }
 
 export const lockFact = (tx: Db, key: string) => tx.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`);
+
+export type PersonRow = typeof personTable.$inferSelect;
+export type ExchangeEventRow = typeof exchangeEventTable.$inferSelect;
+
+/** The first row of a query, if any. */
+export async function exists<T extends { id: number }>(rows: Promise<T[]>): Promise<T | undefined> {
+  return (await rows)[0];
+}
+
+export async function requirePerson(tx: Db, id: number, path: string): Promise<PersonRow> {
+  const [row] = await tx.select().from(personTable).where(eq(personTable.id, id));
+  if (!row) throw new NotFoundError(`No person with the id given in ${path}.`, [path]);
+  return row;
+}
+
+export async function requirePersons(tx: Db, ids: number[], field: string): Promise<void> {
+  if (ids.length === 0) return;
+  const found = await tx
+    .select({ id: personTable.id })
+    .from(personTable)
+    .where(inArray(personTable.id, [...new Set(ids)]));
+  const have = new Set(found.map((r) => r.id));
+  const missing = ids.findIndex((id) => !have.has(id));
+  if (missing >= 0)
+    throw new NotFoundError(`No person with the id given in ${field}[${missing}].`, [field, String(missing)]);
+}
+
+export async function requireExchange(tx: Db, id: number, path: string): Promise<ExchangeEventRow> {
+  const [row] = await tx.select().from(exchangeEventTable).where(eq(exchangeEventTable.id, id));
+  if (!row) throw new NotFoundError(`No exchange event with the id given in ${path}.`, [path]);
+  return row;
+}
