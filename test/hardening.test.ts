@@ -86,6 +86,15 @@ const CORPUS: Record<string, (id: string) => Hostile> = {
     query: "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }",
     variables: { ids: JSON.parse(deepList) },
   }),
+  "huge lists in variables": () => ({
+    expected: /A list in "variables" has more than 100 items/,
+    query: "query ($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+    variables: { ids: Array.from({ length: 1_000 }, () => "x") },
+  }),
+  "huge list literal": () => ({
+    expected: /A list has 300 items; at most 100 are allowed/,
+    query: `{ nodes(ids: [${Array.from({ length: 300 }, () => '"x"').join(",")}]) { id } }`,
+  }),
   "batched arrays": (id) => {
     const batch = json(Array.from({ length: 50 }, () => ({ query: "{ stats { persons } }" })));
     return {

@@ -5,7 +5,8 @@ import { GraphQLError } from "graphql";
 import type { Database } from "./client.js";
 
 /** Errors that mean "no connection", not "bad query": node socket errors, postgres.js
- * connection errors, and SQLSTATE classes 08 (connection exception) and 57P (shutdown). */
+ * connection errors, and the SQLSTATEs of a lost connection or a server shutting down (not all
+ * of class 08: 08P01, a protocol violation, comes from an oversized query, for one). */
 const CONNECTION_CODES = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
@@ -20,13 +21,21 @@ const CONNECTION_CODES = new Set([
   "CONNECTION_ENDED",
   "CONNECTION_DESTROYED",
   "DATABASE_UNAVAILABLE",
+  "08000",
+  "08001",
+  "08003",
+  "08004",
+  "08006",
+  "57P01",
+  "57P02",
+  "57P03",
 ]);
 
 /** True when the error, or any error in its `cause` chain, is a lost or refused connection. */
 export function isConnectionError(error: unknown): boolean {
   for (let e = error, hops = 0; e && typeof e === "object" && hops < 8; hops++) {
     const { code, errno } = e as { code?: unknown; errno?: unknown };
-    if (typeof code === "string" && (CONNECTION_CODES.has(code) || /^08|^57P0[123]$/.test(code))) return true;
+    if (typeof code === "string" && CONNECTION_CODES.has(code)) return true;
     if (typeof errno === "string" && CONNECTION_CODES.has(errno)) return true;
     const next =
       (e as { cause?: unknown; originalError?: unknown }).cause ?? (e as { originalError?: unknown }).originalError;
@@ -47,7 +56,8 @@ export type Availability = {
   readonly available: boolean;
   /** Probes now (bounded by the probe timeout); the result also updates `available`. */
   check(): Promise<boolean>;
-  /** Reports a connection error seen elsewhere: starts probing for the database's return. */
+  /** Reports a connection error seen elsewhere: probes at once, and on failure marks the
+   * database unavailable (one odd error does not take the service down). */
   lost(): void;
   stop(): void;
 };
@@ -76,7 +86,15 @@ export function watchAvailability(
     }, probeMs);
     timer.unref();
   };
-  const check = async () => {
+  let probing: Promise<boolean> | undefined;
+  // Concurrent callers (/ready, lost(), the timer) share one probe.
+  const check = () => {
+    probing ??= probe().finally(() => {
+      probing = undefined;
+    });
+    return probing;
+  };
+  const probe = async () => {
     let timeout: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
@@ -98,7 +116,7 @@ export function watchAvailability(
       return available;
     },
     check,
-    lost: () => set(false),
+    lost: () => void check(),
     stop() {
       stopped = true;
       clearTimeout(timer);

@@ -35,6 +35,8 @@ export const LIMITS = {
   cost: 50_000,
   /** Nesting of arrays and objects inside `variables` and `extensions`. */
   variableDepth: 16,
+  /** Items in one list, in variables or literal: no list input needs more than a page. */
+  listItems: MAX_PAGE_SIZE,
   /** Nested list fields inside introspection (types > fields > args is 3): stops the
    * `fields { type { fields { type … } } }` cycle that Armor skips with ignoreIntrospection. */
   introspectionListNesting: 3,
@@ -152,11 +154,28 @@ function pageSizeRule(context: ValidationContext): ASTVisitor {
   };
 }
 
+/** Long list literals: `nodes(ids: [...])` costs the server per item, and tokens allow ~900. */
+function listSizeRule(context: ValidationContext): ASTVisitor {
+  return {
+    ListValue(node) {
+      if (node.values.length > LIMITS.listItems) {
+        context.reportError(
+          new GraphQLError(`A list has ${node.values.length} items; at most ${LIMITS.listItems} are allowed.`, {
+            nodes: [node],
+            extensions: { code: "BAD_USER_INPUT" },
+          }),
+        );
+      }
+    },
+  };
+}
+
 /** Our validation rules beside the spec's and Armor's; registered before Armor's. */
 export function useExtraRules(): Plugin {
   return {
     onValidate({ addValidationRule }) {
       addValidationRule(pageSizeRule);
+      addValidationRule(listSizeRule);
       addValidationRule(noReservedAliasesRule);
       addValidationRule(introspectionNestingRule);
     },
@@ -165,17 +184,19 @@ export function useExtraRules(): Plugin {
 
 /** Depth of nested arrays and objects, iteratively: a hostile value may be nested deeper than
  * the call stack (V8's JSON.parse is not recursive). Stops counting past the limit. */
-function nestingDepth(value: unknown, limit: number): number {
-  let max = 0;
+function shapeOf(value: unknown): { depth: number; longestList: number } {
+  let depth = 0;
+  let longestList = 0;
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length > 0) {
-    const [current, depth] = stack.pop() as [unknown, number];
+    const [current, level] = stack.pop() as [unknown, number];
     if (current === null || typeof current !== "object") continue;
-    max = Math.max(max, depth);
-    if (max > limit) return max;
-    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+    depth = Math.max(depth, level);
+    if (Array.isArray(current)) longestList = Math.max(longestList, current.length);
+    if (depth > LIMITS.variableDepth || longestList > LIMITS.listItems) break;
+    for (const child of Object.values(current)) stack.push([child, level + 1]);
   }
-  return max;
+  return { depth, longestList };
 }
 
 type Params = { query?: unknown; variables?: unknown; extensions?: unknown };
@@ -183,8 +204,14 @@ type Params = { query?: unknown; variables?: unknown; extensions?: unknown };
 /** Checks a request's parameters before parsing; returns the problem, if any. */
 export function checkParams(params: Params, options: { bytes?: boolean } = {}): GraphQLError | undefined {
   for (const key of ["variables", "extensions"] as const) {
-    if (nestingDepth(params[key], LIMITS.variableDepth) > LIMITS.variableDepth) {
+    const { depth, longestList } = shapeOf(params[key]);
+    if (depth > LIMITS.variableDepth) {
       return createGraphQLError(`"${key}" is nested deeper than ${LIMITS.variableDepth} levels.`, {
+        extensions: { code: "BAD_REQUEST", http: { status: 400 } },
+      });
+    }
+    if (longestList > LIMITS.listItems) {
+      return createGraphQLError(`A list in "${key}" has more than ${LIMITS.listItems} items.`, {
         extensions: { code: "BAD_REQUEST", http: { status: 400 } },
       });
     }
