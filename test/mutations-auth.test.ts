@@ -2,7 +2,9 @@
 // UNAUTHENTICATED (no token) or FORBIDDEN (anything else), and no row changes. The inputs are
 // valid: the last test writes each of them with ADMIN_TOKEN, so only the credential stopped them.
 import { randomBytes } from "node:crypto";
+import { createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import {
   fingerprint,
   MUTATIONS,
@@ -100,6 +102,36 @@ describe("control", () => {
       const read = await send(server, transport, `{ stats { persons } }`, {}, undefined);
       expect(read.errors).toBeUndefined();
       expect(read.data?.stats.persons).toBe(60);
+    }
+  });
+});
+
+describe("revocation", () => {
+  it("takes effect on an open graphql-ws connection at its next operation", async () => {
+    const token = await mintKey(server.database.db, "short-lived");
+    const client = createClient({
+      url: server.wsUrl,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { authorization: `Bearer ${token}` },
+    });
+    const run = (title: string) =>
+      new Promise<{ data?: any; errors?: readonly { extensions?: Record<string, unknown> }[] }>((resolve, reject) => {
+        let result: any;
+        client.subscribe(
+          { query: MUTATIONS.addSource, variables: { input: { publisher: "Socket Wire", title } } },
+          { next: (value) => (result = value), error: reject, complete: () => resolve(result) },
+        );
+      });
+    try {
+      expect((await run("before")).data?.result.__typename).toBe("Source");
+      await revokeKey(server.database.db, "short-lived");
+      const before = await fingerprint(server.database.db);
+      const after = await run("after");
+      expect(after.errors?.map((e) => e.extensions?.code)).toEqual(["FORBIDDEN"]);
+      expect(await fingerprint(server.database.db)).toBe(before);
+    } finally {
+      await client.dispose();
     }
   });
 });
