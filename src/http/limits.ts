@@ -284,6 +284,9 @@ type GraphQLWsMessage = { id?: unknown; type?: unknown; payload?: unknown };
  */
 export class GuardedWebSocket extends WebSocket {
   override emit(event: string | symbol, ...args: unknown[]): boolean {
+    // ws's own protocol errors (a message over maxPayload, a bad frame): ws has already failed the
+    // connection with the right code (1009, 1002…); graphql-ws would only print a stack to stderr.
+    if (event === "error" && String((args[0] as { code?: unknown })?.code).startsWith("WS_ERR_")) return true;
     if (event !== "message") return super.emit(event, ...args);
     const data = args[0];
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
