@@ -76,7 +76,11 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-
 function dateTime(value: string | null | undefined, field: string): Date | null | undefined {
   if (value == null) return value;
   const at = new Date(value);
-  if (!ISO_DATE_TIME.test(value) || Number.isNaN(at.getTime())) {
+  // Date() rolls "02-30" over into March; the calendar day must exist as written.
+  const day = value.slice(0, 10);
+  const midnight = new Date(`${day}T00:00:00Z`);
+  const real = !Number.isNaN(midnight.getTime()) && midnight.toISOString().startsWith(day);
+  if (!ISO_DATE_TIME.test(value) || !real || Number.isNaN(at.getTime())) {
     throw new ValidationError([{ path: [field], message: 'must be ISO 8601 with an offset: "2024-08-01T17:00:00Z"' }]);
   }
   return at;
