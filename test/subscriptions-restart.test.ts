@@ -14,9 +14,9 @@ import { onPostgres } from "./support/database.js";
 import { createWorld, feedKeys, type World, writeFact } from "./support/feed-facts.js";
 import { keyOf, type Subscriber, sseSubscribe, wsSubscribe } from "./support/subscribers.js";
 
-const POLL_MS = 1000;
+const POLL_MS = 2000;
 /** Longer than the poll, so that reads fail, and than postgres.js's one re-LISTEN attempt. */
-const DOWN_MS = 2500;
+const DOWN_MS = 3000;
 let cluster: Cluster;
 let database: Database;
 let world: World;
@@ -119,7 +119,7 @@ describe.skipIf(!canRunCluster || !onPostgres)("PostgreSQL restarted under load 
     // quicker than the poll would give.
     await sleep(2 * POLL_MS + 500);
     const latencies: number[] = [];
-    for (let i = 80; i < 86; i += 2) {
+    for (let i = 80; i < 90; i += 2) {
       const before = releases.results.length;
       const started = performance.now();
       await writeFact(database.db, world, i);
@@ -132,7 +132,8 @@ describe.skipIf(!canRunCluster || !onPostgres)("PostgreSQL restarted under load 
         `after it, delivery took ${latencies.map(Math.round).join(", ")} ms; feed errors logged: ${JSON.stringify([...new Set(feedErrors)])}; ` +
         `warnings: ${JSON.stringify([...new Set(logs.filter((l) => l.level === 40).map((l) => l.msg))])}`,
     );
-    expect(Math.max(...latencies)).toBeLessThan(POLL_MS / 2);
+    // Delivered by the poll alone, the median of five would be about POLL_MS / 2.
+    expect([...latencies].sort((x, y) => x - y)[2]).toBeLessThan(POLL_MS / 5);
     // The outage was logged, not thrown, and so was the recovery.
     // postgres.js holds a query while it reconnects (up to connect_timeout), so a short outage
     // may not fail a read at all; when one does fail, it is logged, not thrown.
