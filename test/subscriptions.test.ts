@@ -54,15 +54,17 @@ const STATEMENTS = `subscription ($after: String, $about: ID, $speaker: ID) {
   }
 }`;
 
-describe("three subscribers with different filters, 200 facts by 4 concurrent writers", () => {
+describe("subscribers with different filters (2 over graphql-ws, 2 over SSE), 200 facts by 4 concurrent writers", () => {
   it("each receives exactly its matching events, in cursor order, with nested fields", async () => {
     const exchange = encodeGlobalId("ExchangeEvent", world.exchangeId);
     const about = encodeGlobalId("Person", world.persons[0] as number);
+    const speaker = world.persons[1] as number;
     const fromRussia = track(wsSubscribe(server.wsUrl, RELEASES, { from: "RU" }));
     const aboutFirst = track(wsSubscribe(server.wsUrl, STATEMENTS, { about }));
     const exchangeToUs = track(sseSubscribe(server.url, RELEASES, { exchange, to: "US" }));
-    // Subscriptions without `after:` start now: write only once all three are attached.
-    await until(() => server.app.feed.subscriberCount === 3);
+    const bySpeaker = track(sseSubscribe(server.url, STATEMENTS, { speaker: encodeGlobalId("Person", speaker) }));
+    // Subscriptions without `after:` start now: write only once all are attached.
+    await until(() => server.app.feed.subscriberCount === 4);
 
     const started = performance.now();
     const written = await writeFacts(server.database.db, world, 0, 200, 4);
@@ -75,12 +77,14 @@ describe("three subscribers with different filters, 200 facts by 4 concurrent wr
       written,
       (w) => w.kind === "release" && w.exchangeId === world.exchangeId && w.toCountry === "US",
     );
-    expect([wantRu.length, wantAbout.length, wantExchangeUs.length]).toEqual([50, 25, 18]);
+    const wantSpeaker = await expectedKeys(written, (w) => w.kind === "statement" && w.speakerId === speaker);
+    expect([wantRu.length, wantAbout.length, wantExchangeUs.length, wantSpeaker.length]).toEqual([50, 25, 18, 34]);
 
     await fromRussia.until((r) => r.length >= wantRu.length);
     await aboutFirst.until((r) => r.length >= wantAbout.length);
     await exchangeToUs.until((r) => r.length >= wantExchangeUs.length);
-    console.info(`200 facts by 4 writers delivered to 3 subscribers in ${Math.round(performance.now() - started)} ms`);
+    await bySpeaker.until((r) => r.length >= wantSpeaker.length);
+    console.info(`200 facts by 4 writers delivered to 4 subscribers in ${Math.round(performance.now() - started)} ms`);
     // Nothing beyond: a short quiet period must bring no extra event.
     await new Promise((r) => setTimeout(r, 300));
 
@@ -90,6 +94,7 @@ describe("three subscribers with different filters, 200 facts by 4 concurrent wr
     expect(ru.keys).toEqual(wantRu);
     expect(aboutIt.keys).toEqual(wantAbout);
     expect(toUs.keys).toEqual(wantExchangeUs);
+    expect(received(bySpeaker.results, "statementAdded").keys).toEqual(wantSpeaker);
     for (const { cursors } of [ru, aboutIt, toUs]) expect([...cursors].sort(byCursor)).toEqual(cursors);
 
     const release = fromRussia.results[0]?.data?.releaseAdded.release;
@@ -142,16 +147,22 @@ describe("replay after a cursor", () => {
     ["not base64", "not a cursor!"],
     ["a global id", encodeGlobalId("Release", 1)],
     ["beyond the end of the feed", encodeCursor(10_000_000)],
-  ])("rejects a bad cursor (%s) with a clear BAD_USER_INPUT error on both transports", async (_name, after) => {
-    const ws = track(wsSubscribe(server.wsUrl, RELEASES, { after }));
-    const sse = track(sseSubscribe(server.url, RELEASES, { after }));
-    for (const subscriber of [ws, sse]) {
-      await subscriber.until((r) => r.length === 1);
-      const error = subscriber.results[0]?.errors?.[0];
-      expect(error?.extensions?.code).toBe("BAD_USER_INPUT");
-      expect(error?.message).toMatch(/Argument "after": .*(not a cursor|beyond the end)/);
-    }
-  });
+    ["an exchangeId that is a person's id", undefined, encodeGlobalId("Person", 1)],
+  ])(
+    "rejects a bad argument (%s) with a clear BAD_USER_INPUT error on both transports",
+    async (_name, after, exchange?: string) => {
+      const ws = track(wsSubscribe(server.wsUrl, RELEASES, { after, exchange }));
+      const sse = track(sseSubscribe(server.url, RELEASES, { after, exchange }));
+      for (const subscriber of [ws, sse]) {
+        await subscriber.until((r) => r.length === 1);
+        const error = subscriber.results[0]?.errors?.[0];
+        expect(error?.extensions?.code).toBe("BAD_USER_INPUT");
+        expect(error?.message).toMatch(
+          /Argument "after": .*(not a cursor|beyond the end)|not the id of a ExchangeEvent/,
+        );
+      }
+    },
+  );
 });
 
 function byCursor(a: string, b: string): number {
