@@ -17,7 +17,15 @@ import type { Context } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
 import { trackRequests } from "./http/drain.js";
 import { operationalError, useDatabaseGate, useErrorReporting, withoutHttpExtensions } from "./http/errors.js";
-import { checkParams, GuardedWebSocket, LIMITS, useArmor, useExtraRules, useRequestLimits } from "./http/limits.js";
+import {
+  checkParams,
+  GuardedWebSocket,
+  LIMITS,
+  tooManyOperations,
+  useArmor,
+  useExtraRules,
+  useRequestLimits,
+} from "./http/limits.js";
 import { allowWebSocketOrigin, useCsrfPrevention } from "./http/security.js";
 import type { Logger } from "./logger.js";
 
@@ -137,7 +145,7 @@ export function buildApp({ config, database, log }: AppDeps): App {
       connectionInitWaitTimeout: LIMITS.connectionInitWaitMs,
       jsonMessageReplacer: withoutHttpExtensions,
       onSubscribe: async (ctx, _id, params) => {
-        const tooBig = checkParams(params, { bytes: true });
+        const tooBig = checkParams(params, { bytes: true }) ?? tooManyOperations(ctx.subscriptions);
         if (tooBig) return [tooBig];
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,

@@ -183,6 +183,26 @@ describe("graphql-ws connection limits", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(LIMITS.connectionInitWaitMs - 200);
   });
 
+  it("refuses operations beyond the per-socket limit with an error, and keeps the socket", async () => {
+    const socket = await RawSocket.open(main.wsUrl);
+    for (let i = 0; i <= LIMITS.operationsPerSocket; i++) {
+      socket.sendJson({
+        id: `s${i}`,
+        type: "subscribe",
+        payload: { query: "subscription { releaseAdded { cursor } }" },
+      });
+    }
+    const [refused] = await socket.operation(`s${LIMITS.operationsPerSocket}`);
+    expect(refused).toMatchObject({ type: "error", payload: [{ extensions: { code: "TOO_MANY_OPERATIONS" } }] });
+    expect(socket.messages.filter((m) => m.type === "error")).toHaveLength(1);
+    socket.sendJson({ id: "s0", type: "complete" });
+    socket.sendJson({ id: "again", type: "subscribe", payload: { query: "subscription { releaseAdded { cursor } }" } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(socket.messages.filter((m) => m.id === "again")).toEqual([]);
+    expect(socket.open).toBe(true);
+    socket.close();
+  });
+
   it("closes a socket whose message exceeds the maximum payload with 1009, and only that one", async () => {
     const bystander = await RawSocket.open(main.wsUrl);
     const socket = await RawSocket.open(main.wsUrl);

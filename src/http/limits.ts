@@ -24,6 +24,8 @@ export const LIMITS = {
   operationBytes: 1024 * 1024,
   /** One WebSocket message; beyond it ws closes the socket with 1009 (Message Too Big). */
   wsMaxPayload: 4 * 1024 * 1024,
+  /** graphql-ws: operations running at once on one socket (subscriptions, mostly). */
+  operationsPerSocket: 100,
   /** graphql-ws: a socket that sends no connection_init within this is closed with 4408. */
   connectionInitWaitMs: 3_000,
   depth: 10,
@@ -228,6 +230,14 @@ export function checkParams(params: Params, options: { bytes?: boolean } = {}): 
     }
   }
   return undefined;
+}
+
+/** graphql-ws keeps the socket's operations in `subscriptions`, the new one already included. */
+export function tooManyOperations(operations: Record<string, unknown>): GraphQLError | undefined {
+  if (Object.keys(operations).length <= LIMITS.operationsPerSocket) return undefined;
+  return createGraphQLError(`At most ${LIMITS.operationsPerSocket} operations may run at once on one socket.`, {
+    extensions: { code: "TOO_MANY_OPERATIONS" },
+  });
 }
 
 function invalidUtf8(): GraphQLError {
