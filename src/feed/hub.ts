@@ -139,6 +139,7 @@ export class FeedHub {
   }
 
   async #listen(): Promise<void> {
+    if (this.#stopped) return;
     const generation = ++this.#generation;
     const previous = this.#unlisten;
     this.#unlisten = undefined;
