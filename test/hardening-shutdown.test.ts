@@ -1,4 +1,4 @@
-// SIGTERM under load, on the real entry point in a child process: /ready turns 503 at once,
+// SIGTERM and SIGINT under load, on the real entry point in a child process: /ready turns 503 at once,
 // requests in flight finish (no 5xx, no reset), WebSocket clients get 1001, exit within 10 s.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -15,11 +15,8 @@ const SLOW_REQUESTS = 12;
 const TRICKLE_MS = 1_500;
 const DELAY_MS = 300;
 
-let child: ChildProcess;
-let port: number;
-let dataDir: string;
-let testDb: TestDatabase | undefined;
-const output: string[] = [];
+type Service = { child: ChildProcess; port: number; output: string[]; cleanup(): Promise<void> };
+const services = new Map<string, Service>();
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -31,12 +28,15 @@ async function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-beforeAll(async () => {
-  port = await freePort();
-  dataDir = mkdtempSync(join(tmpdir(), "eg-shutdown-"));
-  // On PostgreSQL the child gets its own database; on PGlite its own data directory.
-  if (process.env.DATABASE_URL) testDb = await createTestDatabase({ seed: false });
-  child = spawn(join("node_modules", ".bin", "tsx"), ["src/main.ts"], {
+/** `tsx src/main.ts` on a free port, over its own database (PostgreSQL) or data directory (PGlite). */
+async function startService(): Promise<Service> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), "eg-shutdown-"));
+  const testDb: TestDatabase | undefined = process.env.DATABASE_URL
+    ? await createTestDatabase({ seed: false })
+    : undefined;
+  const output: string[] = [];
+  const child = spawn(join("node_modules", ".bin", "tsx"), ["src/main.ts"], {
     env: {
       ...process.env,
       PORT: String(port),
@@ -51,26 +51,39 @@ beforeAll(async () => {
   });
   child.stdout?.on("data", (chunk) => output.push(String(chunk)));
   child.stderr?.on("data", (chunk) => output.push(String(chunk)));
+  const cleanup = async () => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+    await testDb?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
   for (let i = 0; ; i++) {
     const up = await fetch(`http://127.0.0.1:${port}/health`).then(
       (r) => r.ok,
       () => false,
     );
     if (up) break;
-    if (i > 300 || child.exitCode !== null) throw new Error(`the service did not start:\n${output.join("")}`);
+    if (i > 400 || child.exitCode !== null) {
+      await cleanup();
+      throw new Error(`the service did not start:\n${output.join("")}`);
+    }
     await sleep(100);
   }
-}, 60_000);
+  return { child, port, output, cleanup };
+}
+
+const SIGNALS = ["SIGTERM", "SIGINT"] as const;
+beforeAll(async () => {
+  const started = await Promise.all(SIGNALS.map(() => startService()));
+  SIGNALS.forEach((signal, i) => services.set(signal, started[i] as Service));
+}, 90_000);
 afterAll(async () => {
-  if (child && child.exitCode === null) child.kill("SIGKILL");
-  await testDb?.drop();
-  rmSync(dataDir, { recursive: true, force: true });
+  for (const service of services.values()) await service.cleanup();
 });
 
 type Outcome = { status?: number; body?: string; error?: string };
 
 /** A POST whose JSON body trickles in over TRICKLE_MS, on its own connection. */
-function slowQuery(): Promise<Outcome> {
+function slowQuery(port: number): Promise<Outcome> {
   const body = JSON.stringify({ query: "{ stats { persons } }" });
   return new Promise((resolve) => {
     const req = request(
@@ -90,35 +103,40 @@ function slowQuery(): Promise<Outcome> {
   });
 }
 
-describe("SIGTERM under load", () => {
-  it("drains requests in flight, closes WebSockets with 1001 and exits within 10 s", async () => {
-    const sockets = await Promise.all([1, 2, 3].map(() => RawSocket.open(`ws://127.0.0.1:${port}/graphql`)));
-    const inFlight = Array.from({ length: SLOW_REQUESTS }, () => slowQuery());
-    await sleep(200);
+describe("shutdown under load", () => {
+  it.each(SIGNALS)(
+    "%s: drains requests in flight, closes WebSockets with 1001 and exits within 10 s",
+    async (signal) => {
+      const { child, port, output } = services.get(signal) as Service;
+      const sockets = await Promise.all([1, 2, 3].map(() => RawSocket.open(`ws://127.0.0.1:${port}/graphql`)));
+      const inFlight = Array.from({ length: SLOW_REQUESTS }, () => slowQuery(port));
+      await sleep(200);
 
-    const exited = new Promise<{ code: number | null; ms: number }>((resolve) => {
-      const started = Date.now();
-      child.once("exit", (code) => resolve({ code, ms: Date.now() - started }));
-    });
-    child.kill("SIGTERM");
-    await sleep(50);
-    const ready = await fetch(`http://127.0.0.1:${port}/ready`);
-    expect(ready.status).toBe(503);
+      const exited = new Promise<{ code: number | null; ms: number }>((resolve) => {
+        const started = Date.now();
+        child.once("exit", (code) => resolve({ code, ms: Date.now() - started }));
+      });
+      child.kill(signal);
+      await sleep(50);
+      const ready = await fetch(`http://127.0.0.1:${port}/ready`);
+      expect(ready.status).toBe(503);
 
-    const outcomes = await Promise.all(inFlight);
-    const { code, ms } = await exited;
-    const closes = await Promise.all(sockets.map((s) => s.waitClose()));
-    console.log(`shutdown: exit ${code} after ${ms} ms; ${SLOW_REQUESTS} requests in flight answered`, outcomes[0]);
+      const outcomes = await Promise.all(inFlight);
+      const { code, ms } = await exited;
+      const closes = await Promise.all(sockets.map((s) => s.waitClose()));
+      console.log(`${signal}: exit ${code} after ${ms} ms; ${SLOW_REQUESTS} requests in flight answered`, outcomes[0]);
 
-    for (const outcome of outcomes) {
-      expect(outcome.error).toBeUndefined();
-      expect(outcome.status).toBe(200);
-      expect(JSON.parse(outcome.body ?? "{}")).toEqual({ data: { stats: { persons: 0 } } });
-    }
-    expect(closes.map((c) => c.code)).toEqual([1001, 1001, 1001]);
-    expect(code).toBe(0);
-    expect(ms).toBeLessThan(10_000);
-    // Still answering after it has stopped listening would mean the port was never released.
-    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
-  });
+      for (const outcome of outcomes) {
+        expect(outcome.error).toBeUndefined();
+        expect(outcome.status).toBe(200);
+        expect(JSON.parse(outcome.body ?? "{}")).toEqual({ data: { stats: { persons: 0 } } });
+      }
+      expect(closes.map((c) => c.code)).toEqual([1001, 1001, 1001]);
+      expect(code, output.join("")).toBe(0);
+      expect(ms).toBeLessThan(10_000);
+      expect(output.join("")).toMatch(/"msg":"stopped"/);
+      // Still answering after it has stopped listening would mean the port was never released.
+      await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+    },
+  );
 });
