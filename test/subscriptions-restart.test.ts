@@ -85,7 +85,17 @@ describe.skipIf(!canRunCluster || !onPostgres)("PostgreSQL restarted under load 
     });
     while (written < 20) await sleep(10);
     const restartStarted = performance.now();
-    await cluster.restart(DOWN_MS);
+    // Subscribing with after: while the server is away: a clean DATABASE_UNAVAILABLE result.
+    const duringOutage: Subscriber[] = [];
+    await cluster.restart(DOWN_MS, async () => {
+      await sleep(300);
+      duringOutage.push(
+        wsSubscribe(`ws://${base}`, RELEASES, { after }),
+        sseSubscribe(`http://${base}`, STATEMENTS, { after }),
+      );
+      open.push(...duringOutage);
+      for (const s of duringOutage) await s.until((r) => r.length > 0, DOWN_MS);
+    });
     const outageMs = performance.now() - restartStarted;
     const writtenDuringRestart = written;
     await Promise.all(writers);
@@ -114,6 +124,11 @@ describe.skipIf(!canRunCluster || !onPostgres)("PostgreSQL restarted under load 
     expect(russian.size).toBe(20);
     expect(fromRussia.results).toHaveLength(20);
     expect(failures.count).toBeGreaterThan(0);
+    for (const s of duringOutage) {
+      expect(s.results).toHaveLength(1);
+      expect(s.results[0]?.errors?.[0]?.extensions?.code).toBe("DATABASE_UNAVAILABLE");
+      expect(s.completed).toBe(true);
+    }
 
     // LISTEN works again (postgres.js's own re-LISTEN, or the hub's canary): delivery is far
     // quicker than the poll would give.

@@ -31,7 +31,7 @@ const CANARY = "canary:";
 export class FeedHub {
   readonly database: Database;
   readonly queueLimit: number;
-  readonly #log: Logger;
+  readonly log: Logger;
   readonly #pollMs: number;
   readonly #batchSize: number;
   readonly #listeners = new Set<FeedListener>();
@@ -51,7 +51,7 @@ export class FeedHub {
 
   constructor(database: Database, log: Logger, options: FeedHubOptions = {}) {
     this.database = database;
-    this.#log = log;
+    this.log = log;
     this.#pollMs = options.pollMs ?? 3000;
     this.#batchSize = options.batchSize ?? 500;
     this.queueLimit = options.queueLimit ?? 1000;
@@ -118,12 +118,12 @@ export class FeedHub {
           this.#publish(page);
         } while (page.full && !this.#stopped);
       }
-      if (this.#failing) this.#log.info({ position: this.#position }, "feed reads work again");
+      if (this.#failing) this.log.info({ position: this.#position }, "feed reads work again");
       this.#failing = false;
     } catch (error) {
       // The database is away (restart, network): the next ring or poll retries from the same position.
-      if (!this.#failing) this.#log.error({ err: error }, "cannot read the feed; retrying");
-      else this.#log.debug({ err: error }, "still cannot read the feed");
+      if (!this.#failing) this.log.error({ err: error }, "cannot read the feed; retrying");
+      else this.log.debug({ err: error }, "still cannot read the feed");
       this.#failing = true;
     } finally {
       this.#reading = null;
@@ -160,7 +160,7 @@ export class FeedHub {
         },
       );
     } catch (error) {
-      this.#log.error({ err: error }, "cannot LISTEN for feed events; retrying");
+      this.log.error({ err: error }, "cannot LISTEN for feed events; retrying");
     }
   }
 
@@ -180,7 +180,7 @@ export class FeedHub {
     this.#checking = true;
     try {
       if (!this.#unlisten || this.#canary !== null) {
-        if (this.#unlisten) this.#log.warn("the feed LISTEN went quiet; listening again");
+        if (this.#unlisten) this.log.warn("the feed LISTEN went quiet; listening again");
         await this.#listen();
         if (!this.#unlisten) return;
       }

@@ -6,7 +6,9 @@ import { type FeedItem, readFeed } from "./read.js";
 
 /** Yielded once, last, when the subscriber fell `queueLimit` events behind and was cut off. */
 export const OVERFLOW = Symbol("overflow");
-export type Delivery = FeedItem | typeof OVERFLOW;
+/** Yielded once, last, when replaying from the database failed (it is away). */
+export const UNAVAILABLE = Symbol("unavailable");
+export type Delivery = FeedItem | typeof OVERFLOW | typeof UNAVAILABLE;
 
 export type FeedSubscriptionOptions = {
   /** Replay every event after this position first; undefined: start from the hub's position (now). */
@@ -27,7 +29,7 @@ export class FeedSubscription implements AsyncIterableIterator<Delivery>, FeedLi
   /** Every event up to here has been queued or filtered out. */
   #last: number;
   #queue: FeedItem[] = [];
-  #phase: "replay" | "live" | "overflow" | "done";
+  #phase: "replay" | "live" | "overflow" | "unavailable" | "done";
   #detach: (() => void) | undefined;
   #wake: (() => void) | undefined;
 
@@ -56,8 +58,17 @@ export class FeedSubscription implements AsyncIterableIterator<Delivery>, FeedLi
         case "overflow":
           this.#finish();
           return { value: OVERFLOW, done: false };
+        case "unavailable":
+          this.#finish();
+          return { value: UNAVAILABLE, done: false };
         case "replay":
-          await this.#replayPage();
+          try {
+            await this.#replayPage();
+          } catch (error) {
+            // Thrown, this would reach graphql-ws as a raw error message and abort an SSE stream.
+            this.#hub.log.warn({ err: error }, "cannot replay the feed; ending the subscription");
+            if (this.#phase === "replay") this.#phase = "unavailable";
+          }
           break;
         case "live":
           await new Promise<void>((resolve) => {

@@ -3,7 +3,7 @@ import { GraphQLError } from "graphql";
 import { decodeCursor, encodeCursor } from "../feed/cursor.js";
 import type { FeedHub } from "../feed/hub.js";
 import { type FeedItem, feedHead, type ReleaseRow, type StatementRow } from "../feed/read.js";
-import { type Delivery, FeedSubscription, OVERFLOW } from "../feed/subscription.js";
+import { type Delivery, FeedSubscription, OVERFLOW, UNAVAILABLE } from "../feed/subscription.js";
 import { builder } from "./builder.js";
 import { idOf } from "./global-id.js";
 import { ReleaseRef } from "./release.js";
@@ -30,11 +30,19 @@ async function subscribe(hub: FeedHub, after: string | null | undefined, match: 
   return new FeedSubscription(hub, { after: position, match, queueLimit: hub.queueLimit });
 }
 
-function overflowError(limit: number): GraphQLError {
-  return new GraphQLError(
-    `This subscription fell more than ${limit} events behind and was closed. Subscribe again with \`after:\` set to the last cursor you received: everything since then is replayed, in order.`,
-    { extensions: { code: "SUBSCRIPTION_OVERFLOW", queueLimit: limit } },
-  );
+const RESUME =
+  "Subscribe again with `after:` set to the last cursor you received: everything since then is replayed, in order.";
+
+/** The last result of a subscription that had to end; throws the error that tells the client why. */
+function ended(delivery: typeof OVERFLOW | typeof UNAVAILABLE, limit: number): never {
+  if (delivery === OVERFLOW) {
+    throw new GraphQLError(`This subscription fell more than ${limit} events behind and was closed. ${RESUME}`, {
+      extensions: { code: "SUBSCRIPTION_OVERFLOW", queueLimit: limit },
+    });
+  }
+  throw new GraphQLError(`The feed could not be read: the database is unavailable. ${RESUME}`, {
+    extensions: { code: "DATABASE_UNAVAILABLE" },
+  });
 }
 
 const CURSOR_DESCRIPTION =
@@ -90,7 +98,7 @@ builder.subscriptionFields((t) => ({
       );
     },
     resolve: (delivery: Delivery, _args, ctx): ReleaseEvent => {
-      if (delivery === OVERFLOW) throw overflowError(ctx.feed.queueLimit);
+      if (delivery === OVERFLOW || delivery === UNAVAILABLE) ended(delivery, ctx.feed.queueLimit);
       if (delivery.kind !== "release") throw new Error("a statement reached releaseAdded");
       return { cursor: encodeCursor(delivery.position), release: delivery.release };
     },
@@ -116,7 +124,7 @@ builder.subscriptionFields((t) => ({
       );
     },
     resolve: (delivery: Delivery, _args, ctx): StatementEvent => {
-      if (delivery === OVERFLOW) throw overflowError(ctx.feed.queueLimit);
+      if (delivery === OVERFLOW || delivery === UNAVAILABLE) ended(delivery, ctx.feed.queueLimit);
       if (delivery.kind !== "statement") throw new Error("a release reached statementAdded");
       return { cursor: encodeCursor(delivery.position), statement: delivery.statement };
     },

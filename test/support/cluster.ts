@@ -14,8 +14,8 @@ export const canRunCluster =
 
 export type Cluster = {
   url: string;
-  /** pg_ctl stop -m fast (every session is cut), `downMs` without a server, then start again. */
-  restart(downMs: number): Promise<void>;
+  /** pg_ctl stop -m fast (every session is cut), `downMs` without a server (running `whileDown`), start. */
+  restart(downMs: number, whileDown?: () => Promise<void>): Promise<void>;
   destroy(): Promise<void>;
 };
 
@@ -42,9 +42,9 @@ export async function startCluster(): Promise<Cluster> {
   await pgCtl("-o", options, "-w", "start");
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    async restart(downMs) {
+    async restart(downMs, whileDown) {
       await pgCtl("-m", "fast", "-w", "stop");
-      await new Promise((resolve) => setTimeout(resolve, downMs));
+      await Promise.all([new Promise((resolve) => setTimeout(resolve, downMs)), whileDown?.()]);
       await pgCtl("-o", options, "-w", "start");
     },
     async destroy() {
