@@ -94,6 +94,12 @@ export function buildApp({ config, database, log }: AppDeps): App {
         const original = (error as { originalError?: unknown }).originalError ?? error;
         const shown = clientError(original) ?? operationalError(original);
         if (shown) {
+          // Kept (with the code added) rather than replaced: Yoga logs every error it has to
+          // replace, and a client's own mistakes should not fill the log with stacks.
+          const located = error as GraphQLError;
+          if (located.name === "GraphQLError" && located.message === shown.message) {
+            return Object.assign(located, { extensions: { ...located.extensions, ...shown.extensions } });
+          }
           const { nodes, path } = error as GraphQLError;
           return new GraphQLError(shown.message, { extensions: shown.extensions, nodes, path });
         }

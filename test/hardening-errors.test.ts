@@ -108,6 +108,19 @@ describe("unexpected errors", () => {
   });
 });
 
+describe("a client's own mistakes", () => {
+  it("are answered as they are and not logged as errors", async () => {
+    const before = main.logs.length;
+    const badCursor = await post(main.url, { query: '{ releases(after: "bogus") { nodes { id } } }' });
+    expect(badCursor.payloads[0]?.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const crossSite = await send(`${main.url}?query=%7B__typename%7D`, { headers: { "sec-fetch-site": "cross-site" } });
+    expect(crossSite.status).toBe(403);
+    const denied = await post(main.url, { query: 'mutation { addSource(input: { publisher: "x" }) { __typename } }' });
+    expect(denied.payloads[0]?.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect(main.logs.slice(before).filter((line) => (line.level as number) >= 50)).toEqual([]);
+  });
+});
+
 describe("GraphiQL", () => {
   it("is served to browsers by default and can be switched off with GRAPHIQL=false", async () => {
     const on = await fetch(main.url, { headers: { accept: "text/html" } });
