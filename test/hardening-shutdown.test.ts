@@ -74,7 +74,7 @@ async function startService(): Promise<Service> {
 const SIGNALS = ["SIGTERM", "SIGINT"] as const;
 beforeAll(async () => {
   const started = await Promise.all(SIGNALS.map(() => startService()));
-  SIGNALS.forEach((signal, i) => services.set(signal, started[i] as Service));
+  for (const [i, signal] of SIGNALS.entries()) services.set(signal, started[i] as Service);
 }, 90_000);
 afterAll(async () => {
   for (const service of services.values()) await service.cleanup();
