@@ -165,6 +165,23 @@ describe("replay after a cursor", () => {
   );
 });
 
+describe("one reader per process", () => {
+  it("reads the feed once per batch for all its subscribers, not once per subscriber", async () => {
+    const attached = server.app.feed.subscriberCount;
+    const five = Array.from({ length: 5 }, () => track(wsSubscribe(server.wsUrl, STATEMENTS)));
+    await until(() => server.app.feed.subscriberCount === attached + 5);
+    server.statements.length = 0;
+    const started = Date.now();
+    await writeFacts(server.database.db, world, 313, 20, 1, 2);
+    for (const subscriber of five) await subscriber.until((r) => r.length === 20);
+    const feedReads = server.statements.filter((s) => /from "feed_event" where/i.test(s)).length;
+    console.info(`20 facts to 5 subscribers: ${feedReads} feed reads`);
+    // At most one per ring (20 writes) and per 3 s poll; once per subscriber it would be 100+.
+    expect(feedReads).toBeGreaterThan(0);
+    expect(feedReads).toBeLessThanOrEqual(21 + Math.ceil((Date.now() - started) / 3000));
+  });
+});
+
 function byCursor(a: string, b: string): number {
   const position = (c: string) => Number(Buffer.from(c, "base64url").toString().split(":")[1]);
   return position(a) - position(b);
