@@ -14,6 +14,8 @@ type Collected = { received: number; times: number[]; sample?: string; errors: s
 type Side = {
   latencies: number[];
   memoryPerClient: number;
+  /** The part of it on the JavaScript heap (heapUsed after a full collection). */
+  heapPerClient: number;
   incomplete: number;
   sample?: string | undefined;
   feedReads?: number;
@@ -67,6 +69,7 @@ async function ours(bench: Bench, app: AppChild, n: number): Promise<Side> {
     const side: Side = {
       latencies: [],
       memoryPerClient: (idle.rss - before.rss) / n,
+      heapPerClient: (idle.heapUsed - before.heapUsed) / n,
       incomplete: n - warm.received,
       sample: warm.sample,
       feedReads: 0,
@@ -97,16 +100,21 @@ async function ours(bench: Bench, app: AppChild, n: number): Promise<Side> {
 
 async function floor(bench: Bench, n: number, payload: string): Promise<Side> {
   return bench.withChild("raw-ws", [], async (raw) => {
-    const before = await raw.call<{ rss: number }>("stats");
+    const before = await raw.call<{ rss: number; heapUsed: number }>("stats");
     return bench.withChild("subscribers", [], async (subs) => {
       bench.log(`fan-out · raw ws: connecting ${n} sockets`);
       await subs.call("connect", { url: `ws://127.0.0.1:${raw.ready.port}/graphql`, n, mode: "raw" });
-      const idle = await raw.call<{ rss: number; clients: number }>("stats");
+      const idle = await raw.call<{ rss: number; heapUsed: number; clients: number }>("stats");
       const publish = async () => {
         await raw.call("broadcast", { payload });
       };
       await event(subs, n, publish);
-      const side: Side = { latencies: [], memoryPerClient: (idle.rss - before.rss) / n, incomplete: 0 };
+      const side: Side = {
+        latencies: [],
+        memoryPerClient: (idle.rss - before.rss) / n,
+        heapPerClient: (idle.heapUsed - before.heapUsed) / n,
+        incomplete: 0,
+      };
       for (let e = 0; e < bench.options.events; e++) {
         const got = await event(subs, n, publish);
         side.latencies.push(...got.latencies);
@@ -177,6 +185,12 @@ export const fanout: Scenario = async (bench) => {
         kind: "max",
         ratio: 2,
       },
+    ),
+    row(
+      scenario,
+      "JS heap / idle subscriber KiB",
+      oursOr((s) => kib(s.heapPerClient)),
+      kib(raw.heapPerClient),
     ),
     row(
       scenario,
