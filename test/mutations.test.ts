@@ -252,6 +252,26 @@ describe("the audit log", () => {
     const publicRead = await server.gql(`{ stats { persons } }`);
     expect(publicRead.errors).toBeUndefined();
   });
+
+  it("pages newest first and filters by actor, action and entity", async () => {
+    const admin = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+    const page = `query ($after: String) {
+      auditLog(first: 3, after: $after, actor: "reference-data", action: "addPerson", entity: "person") {
+        totalCount pageInfo { endCursor hasNextPage } nodes { actor action entity entityId at } } }`;
+    const first = await server.gql(page, {}, admin);
+    const second = await server.gql(page, { after: first.data?.auditLog.pageInfo.endCursor }, admin);
+    expect(first.data?.auditLog.totalCount).toBe(59);
+    expect(first.data?.auditLog.pageInfo.hasNextPage).toBe(true);
+    const entries = [...first.data?.auditLog.nodes, ...second.data?.auditLog.nodes];
+    expect(entries).toHaveLength(6);
+    expect(new Set(entries.map((e) => e.entityId)).size).toBe(6);
+    for (const e of entries)
+      expect(e).toMatchObject({ actor: "reference-data", action: "addPerson", entity: "person" });
+    const ids = entries.map((e) => Number(Buffer.from(e.entityId, "base64url").toString().split(":")[1]));
+    expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    const person = await server.gql(`query ($id: ID!) { node(id: $id) { __typename } }`, { id: entries[0].entityId });
+    expect(person.data?.node.__typename).toBe("Person");
+  });
 });
 
 describe("duplicates are ConflictErrors and write nothing", () => {
@@ -265,6 +285,12 @@ describe("duplicates are ConflictErrors and write nothing", () => {
       "ankara",
     ],
     ["a person slug that exists", "addPerson", () => ({ input: { name: "Roman Seleznev" } }), "seleznev"],
+    [
+      "a person renamed to another's slug",
+      "updatePerson",
+      () => ({ id: refs.krasikov, input: { slug: "roman-seleznev" } }),
+      "seleznev",
+    ],
     [
       "a source URL that exists",
       "addSource",
