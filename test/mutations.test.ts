@@ -262,7 +262,7 @@ describe("the audit log", () => {
     const second = await server.gql(page, { after: first.data?.auditLog.pageInfo.endCursor }, admin);
     expect(first.data?.auditLog.totalCount).toBe(59);
     expect(first.data?.auditLog.pageInfo.hasNextPage).toBe(true);
-    const entries = [...first.data?.auditLog.nodes, ...second.data?.auditLog.nodes];
+    const entries = [...(first.data?.auditLog.nodes ?? []), ...(second.data?.auditLog.nodes ?? [])];
     expect(entries).toHaveLength(6);
     expect(new Set(entries.map((e) => e.entityId)).size).toBe(6);
     for (const e of entries)
