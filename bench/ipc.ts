@@ -86,6 +86,12 @@ export async function startChild(name: string, options: ChildOptions = {}): Prom
   };
 }
 
+// In a child: a parent that dies, even while the child is still loading, must not leave it running.
+if (process.send) {
+  if (!process.connected) process.exit(0);
+  process.on("disconnect", () => process.exit(0));
+}
+
 type Handler = (args: any) => unknown;
 
 /**
@@ -111,8 +117,6 @@ export function serveCommands(
       process.send?.({ id, ok: false, error: error instanceof Error ? error.stack : String(error) } satisfies Reply);
     }
   });
-  // Orphaned by a crashed parent: do not linger.
-  process.on("disconnect", () => process.exit(0));
   process.send?.({ ready });
 }
 

@@ -52,6 +52,12 @@ async function freshTarget(): Promise<{ target: Target; dispose(): Promise<void>
 }
 
 const { target, dispose } = await freshTarget();
+// Interrupted: the children exit with their IPC channel; the database goes too, unless --keep.
+process.once("SIGINT", () => {
+  log("interrupted");
+  void (options.keep ? Promise.resolve() : dispose()).finally(() => process.exit(130));
+});
+let failed = 0;
 log(`database: ${target.kind === "postgres" ? target.url.replace(/\/\/[^@]*@/, "//") : `PGlite in ${target.dataDir}`}`);
 const rows: ResultRow[] = [];
 try {
@@ -72,6 +78,7 @@ try {
     try {
       rows.push(...(await SCENARIOS[name](bench)));
     } catch (error) {
+      failed++;
       log(`${name} failed: ${error instanceof Error ? error.stack : error}`);
       rows.push(skipped(name, `failed: ${error instanceof Error ? error.message.split("\n")[0] : error}`));
     }
@@ -98,3 +105,5 @@ try {
 }
 const missed = rows.filter((r) => r.pass === false).length;
 if (missed > 0) log(`${missed} target(s) missed`);
+// A missed target is a finding; a scenario that could not run is a failure of the bench.
+if (failed > 0) process.exitCode = 1;
