@@ -66,6 +66,7 @@ describe("subscribers with different filters (2 over graphql-ws, 2 over SSE), 20
     // Subscriptions without `after:` start now: write only once all are attached.
     await until(() => server.app.feed.subscriberCount === 4);
 
+    const start = await headCursor();
     const started = performance.now();
     const written = await writeFacts(server.database.db, world, 0, 200, 4);
     const wantRu = await expectedKeys(written, (w) => w.kind === "release" && w.fromCountry === "RU");
@@ -105,6 +106,19 @@ describe("subscribers with different filters (2 over graphql-ws, 2 over SSE), 20
     const statement = aboutFirst.results[0]?.data?.statementAdded.statement;
     expect(statement.subjects.map((s: { id: string }) => s.id)).toContain(about);
     expect(statement.speaker.name).toMatch(/^Test Person/);
+
+    // Replayed with after: (filtered in SQL), the same filters select exactly the same events.
+    const replays = [
+      [RELEASES, { from: "RU" }, "releaseAdded", wantRu],
+      [STATEMENTS, { about }, "statementAdded", wantAbout],
+      [RELEASES, { exchange, to: "US" }, "releaseAdded", wantExchangeUs],
+      [STATEMENTS, { speaker: encodeGlobalId("Person", speaker) }, "statementAdded", wantSpeaker],
+    ] as const;
+    for (const [query, variables, field, want] of replays) {
+      const replay = track(wsSubscribe(server.wsUrl, query, { ...variables, after: start }));
+      await replay.until((r) => r.length >= want.length);
+      expect(received(replay.results, field).keys).toEqual(want);
+    }
   });
 });
 

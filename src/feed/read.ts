@@ -1,8 +1,9 @@
 // Reading the feed: a page of events after a position, with the facts they announce, loaded in
 // three statements whatever the page size. The hub and every replay read through here.
-import { asc, gt, inArray, max } from "drizzle-orm";
+import { and, asc, gt, inArray, lte, max } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { feedEventTable, releaseTable, statementSubjectTable, statementTable } from "../db/tables.js";
+import { type FeedFilter, matchesSql } from "./filter.js";
 
 export type ReleaseRow = typeof releaseTable.$inferSelect;
 export type StatementRow = typeof statementTable.$inferSelect;
@@ -23,15 +24,28 @@ export async function feedHead(db: Db): Promise<number> {
 /**
  * Up to `limit` events with position > `after`, in position order. Positions commit in order
  * (see append.ts), so paging by position never skips an event that committed late.
+ * `only` narrows a replay to one subscriber's events up to `upto`, a position already known to
+ * be committed: a short page then means that everything up to `upto` has been seen.
  */
-export async function readFeed(db: Db, after: number, limit: number): Promise<FeedPage> {
+export async function readFeed(
+  db: Db,
+  after: number,
+  limit: number,
+  only?: { filter: FeedFilter; upto: number },
+): Promise<FeedPage> {
   const events = await db
     .select()
     .from(feedEventTable)
-    .where(gt(feedEventTable.position, after))
+    .where(
+      and(
+        gt(feedEventTable.position, after),
+        only && lte(feedEventTable.position, only.upto),
+        only && matchesSql(only.filter),
+      ),
+    )
     .orderBy(asc(feedEventTable.position))
     .limit(limit);
-  if (events.length === 0) return { items: [], end: after, full: false };
+  if (events.length === 0) return { items: [], end: Math.max(after, only?.upto ?? after), full: false };
   const ids = (kind: string) => events.filter((e) => e.kind === kind).map((e) => e.entityId);
   const releaseIds = ids("release");
   const statementIds = ids("statement");
@@ -61,5 +75,7 @@ export async function readFeed(db: Db, after: number, limit: number): Promise<Fe
     }
   }
   // A fact deleted after it was announced leaves a hole in `items`; `end` still moves past it.
-  return { items, end: Number(events[events.length - 1]?.position), full: events.length === limit };
+  const full = events.length === limit;
+  const last = Number(events[events.length - 1]?.position);
+  return { items, end: only && !full ? Math.max(last, only.upto) : last, full };
 }

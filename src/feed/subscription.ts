@@ -1,6 +1,7 @@
 // One subscriber: replay from the database after its cursor, then live events from the hub, with
 // neither a gap nor a duplicate between the two, and a bounded queue so that a slow or vanished
 // client costs the others nothing and the server at most `queueLimit` events.
+import { type FeedFilter, matches } from "./filter.js";
 import type { FeedHub, FeedListener } from "./hub.js";
 import { type FeedItem, readFeed } from "./read.js";
 
@@ -13,7 +14,7 @@ export type Delivery = FeedItem | typeof OVERFLOW | typeof UNAVAILABLE;
 export type FeedSubscriptionOptions = {
   /** Replay every event after this position first; undefined: start from the hub's position (now). */
   after: number | undefined;
-  match: (item: FeedItem) => boolean;
+  filter: FeedFilter;
   queueLimit: number;
   /** Events read per replay statement. */
   pageSize?: number;
@@ -23,7 +24,7 @@ const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
 
 export class FeedSubscription implements AsyncIterableIterator<Delivery>, FeedListener {
   readonly #hub: FeedHub;
-  readonly #match: (item: FeedItem) => boolean;
+  readonly #filter: FeedFilter;
   readonly #queueLimit: number;
   readonly #pageSize: number;
   /** Every event up to here has been queued or filtered out. */
@@ -35,7 +36,7 @@ export class FeedSubscription implements AsyncIterableIterator<Delivery>, FeedLi
 
   constructor(hub: FeedHub, options: FeedSubscriptionOptions) {
     this.#hub = hub;
-    this.#match = options.match;
+    this.#filter = options.filter;
     this.#queueLimit = options.queueLimit;
     this.#pageSize = options.pageSize ?? 200;
     this.#last = options.after ?? hub.position;
@@ -95,7 +96,7 @@ export class FeedSubscription implements AsyncIterableIterator<Delivery>, FeedLi
     for (const item of items) {
       if (item.position <= this.#last) continue;
       this.#last = item.position;
-      if (this.#match(item)) this.#queue.push(item);
+      if (matches(this.#filter, item)) this.#queue.push(item);
     }
     if (this.#queue.length > this.#queueLimit) {
       // Drop what is queued: the client gets them back by resubscribing with `after:`.
@@ -113,14 +114,16 @@ export class FeedSubscription implements AsyncIterableIterator<Delivery>, FeedLi
   async #replayPage(): Promise<void> {
     // Caught up with the hub: attach in this same tick, so the next batch it reads comes here.
     if (this.#last >= this.#hub.position) return this.#goLive();
+    // Only this subscriber's events, filtered in SQL, up to the hub's position (all committed).
     const before = this.#last;
-    const page = await readFeed(this.#hub.database.db, before, this.#pageSize);
+    const only = { filter: this.#filter, upto: this.#hub.position };
+    const page = await readFeed(this.#hub.database.db, before, this.#pageSize, only);
     if (this.#phase !== "replay") return;
-    for (const item of page.items) if (this.#match(item)) this.#queue.push(item);
+    for (const item of page.items) if (matches(this.#filter, item)) this.#queue.push(item);
     this.#last = page.end;
-    // Nothing in the database after `last` although the hub is ahead (a reset database): go live
-    // rather than read the same empty page forever.
-    if (page.end === before) this.#goLive();
+    // A page that did not move `last` means the database is behind the hub (a reset database):
+    // go live rather than read the same empty page forever.
+    if (page.end <= before) this.#goLive();
   }
 
   #goLive(): void {

@@ -1,8 +1,9 @@
 // releaseAdded and statementAdded: replay after a cursor, then live, filtered on the server.
 import { GraphQLError } from "graphql";
 import { decodeCursor, encodeCursor } from "../feed/cursor.js";
+import type { FeedFilter } from "../feed/filter.js";
 import type { FeedHub } from "../feed/hub.js";
-import { type FeedItem, feedHead, type ReleaseRow, type StatementRow } from "../feed/read.js";
+import { feedHead, type ReleaseRow, type StatementRow } from "../feed/read.js";
 import { type Delivery, FeedSubscription, OVERFLOW, UNAVAILABLE } from "../feed/subscription.js";
 import { builder } from "./builder.js";
 import { idOf } from "./global-id.js";
@@ -22,12 +23,12 @@ function positionOf(cursor: string): number {
 }
 
 /** Starts a subscription; a cursor beyond the end of the feed comes from another database. */
-async function subscribe(hub: FeedHub, after: string | null | undefined, match: (item: FeedItem) => boolean) {
+async function subscribe(hub: FeedHub, after: string | null | undefined, filter: FeedFilter) {
   const position = after == null ? undefined : positionOf(after);
   if (position !== undefined && position > hub.position && position > (await feedHead(hub.database.db))) {
     throw badCursor(after as string, "is beyond the end of the feed: it was not issued by this service");
   }
-  return new FeedSubscription(hub, { after: position, match, queueLimit: hub.queueLimit });
+  return new FeedSubscription(hub, { after: position, filter, queueLimit: hub.queueLimit });
 }
 
 const RESUME =
@@ -86,16 +87,12 @@ builder.subscriptionFields((t) => ({
       after: t.arg.string({ description: AFTER_DESCRIPTION }),
     },
     subscribe: (_root, args, ctx) => {
-      const exchangeId = args.exchangeId ? idOf(args.exchangeId, "ExchangeEvent") : undefined;
-      return subscribe(
-        ctx.feed,
-        args.after,
-        (item) =>
-          item.kind === "release" &&
-          (exchangeId === undefined || item.release.exchangeId === exchangeId) &&
-          (!args.fromCountry || item.release.fromCountry === args.fromCountry) &&
-          (!args.toCountry || item.release.toCountry === args.toCountry),
-      );
+      return subscribe(ctx.feed, args.after, {
+        kind: "release",
+        exchangeId: args.exchangeId ? idOf(args.exchangeId, "ExchangeEvent") : undefined,
+        fromCountry: args.fromCountry ?? undefined,
+        toCountry: args.toCountry ?? undefined,
+      });
     },
     resolve: (delivery: Delivery, _args, ctx): ReleaseEvent => {
       if (delivery === OVERFLOW || delivery === UNAVAILABLE) ended(delivery, ctx.feed.queueLimit);
@@ -112,16 +109,11 @@ builder.subscriptionFields((t) => ({
       after: t.arg.string({ description: AFTER_DESCRIPTION }),
     },
     subscribe: (_root, args, ctx) => {
-      const speakerId = args.speakerId ? idOf(args.speakerId, "Person") : undefined;
-      const aboutId = args.aboutPersonId ? idOf(args.aboutPersonId, "Person") : undefined;
-      return subscribe(
-        ctx.feed,
-        args.after,
-        (item) =>
-          item.kind === "statement" &&
-          (speakerId === undefined || item.statement.speakerId === speakerId) &&
-          (aboutId === undefined || item.subjectIds.includes(aboutId)),
-      );
+      return subscribe(ctx.feed, args.after, {
+        kind: "statement",
+        speakerId: args.speakerId ? idOf(args.speakerId, "Person") : undefined,
+        aboutId: args.aboutPersonId ? idOf(args.aboutPersonId, "Person") : undefined,
+      });
     },
     resolve: (delivery: Delivery, _args, ctx): StatementEvent => {
       if (delivery === OVERFLOW || delivery === UNAVAILABLE) ended(delivery, ctx.feed.queueLimit);
