@@ -190,9 +190,10 @@ describe("one reader per process", () => {
     for (const subscriber of five) await subscriber.until((r) => r.length === 20);
     const feedReads = server.statements.filter((s) => /from "feed_event" where/i.test(s)).length;
     console.info(`20 facts to 5 subscribers: ${feedReads} feed reads`);
-    // At most one per ring (20 writes) and per 3 s poll; once per subscriber it would be 100+.
+    // At most one per ring (20 writes) and per 3 s poll, plus slack for a read already under
+    // way; once per subscriber it would be 100 or more.
     expect(feedReads).toBeGreaterThan(0);
-    expect(feedReads).toBeLessThanOrEqual(21 + Math.ceil((Date.now() - started) / 3000));
+    expect(feedReads).toBeLessThanOrEqual(23 + Math.ceil((Date.now() - started) / 3000));
   });
 });
 
