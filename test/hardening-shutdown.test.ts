@@ -110,7 +110,7 @@ describe("shutdown under load", () => {
       const { child, port, output } = services.get(signal) as Service;
       const sockets = await Promise.all([1, 2, 3].map(() => RawSocket.open(`ws://127.0.0.1:${port}/graphql`)));
       const inFlight = Array.from({ length: SLOW_REQUESTS }, () => slowQuery(port));
-      await sleep(200);
+      await sleep(500);
 
       const exited = new Promise<{ code: number | null; ms: number }>((resolve) => {
         const started = Date.now();
