@@ -33,6 +33,12 @@ async function start(env: Record<string, string> = {}, seed = false): Promise<Ru
 }
 
 let main: Running;
+/** One server for both switched-off settings, to save a start-up. */
+let strictServer: Promise<Running> | undefined;
+const strict = () => {
+  strictServer ??= start({ GRAPHIQL: "false", ALLOWED_ORIGINS: "https://app.example, https://admin.example" });
+  return strictServer;
+};
 beforeAll(async () => {
   main = await start({}, true);
 });
@@ -126,7 +132,7 @@ describe("GraphiQL", () => {
     const on = await fetch(main.url, { headers: { accept: "text/html" } });
     expect(on.headers.get("content-type")).toMatch(/text\/html/);
     expect(await on.text()).toMatch(/graphiql/i);
-    const off = await start({ GRAPHIQL: "false" });
+    const off = await strict();
     const response = await fetch(off.url, { headers: { accept: "text/html" } });
     expect(response.headers.get("content-type") ?? "").not.toMatch(/text\/html/);
     await response.text();
@@ -167,21 +173,21 @@ describe("CSRF prevention", () => {
   });
 
   it("with ALLOWED_ORIGINS, refuses other origins on HTTP and WebSocket upgrades", async () => {
-    const strict = await start({ ALLOWED_ORIGINS: "https://app.example, https://admin.example" });
-    const foreign = await post(strict.url, { query: "{ __typename }" }, { origin: "https://evil.example" });
+    const { url, wsUrl } = await strict();
+    const foreign = await post(url, { query: "{ __typename }" }, { origin: "https://evil.example" });
     expect(foreign.status).toBe(403);
-    const allowed = await post(strict.url, { query: "{ __typename }" }, { origin: "https://admin.example" });
+    const allowed = await post(url, { query: "{ __typename }" }, { origin: "https://admin.example" });
     expect(allowed.payloads[0]?.data).toEqual({ __typename: "Query" });
 
     const refused = await new Promise<number>((resolve, reject) => {
-      const socket = new WebSocket(strict.wsUrl, "graphql-transport-ws", {
+      const socket = new WebSocket(wsUrl, "graphql-transport-ws", {
         headers: { origin: "https://evil.example" },
       });
       socket.once("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
       socket.once("open", () => reject(new Error("a foreign origin opened a socket")));
     });
     expect(refused).toBeGreaterThanOrEqual(400);
-    const ok = await RawSocket.open(strict.wsUrl, { headers: { origin: "https://app.example" } });
+    const ok = await RawSocket.open(wsUrl, { headers: { origin: "https://app.example" } });
     expect(ok.open).toBe(true);
     ok.close();
   });
