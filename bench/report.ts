@@ -49,6 +49,14 @@ function fmt(value: number | null): string {
   return value.toFixed(2);
 }
 
+/** Two decimals, or three where two would round a miss onto its target (0.797 is not 0.80). */
+function ratioText(r: ResultRow): string {
+  const text = (r.ratio as number).toFixed(2);
+  const bound = Number(/([\d.]+)×/.exec(r.target)?.[1]);
+  const looksMet = r.target.startsWith("≥") ? Number(text) >= bound : Number(text) <= bound;
+  return r.pass === false && looksMet ? (r.ratio as number).toFixed(3) : text;
+}
+
 /** A Markdown table (readable in a terminal, pasteable into the README). */
 export function table(rows: ResultRow[]): string {
   const header = ["scenario", "metric", "ours", "floor", "ratio", "target", "ok"];
@@ -57,7 +65,7 @@ export function table(rows: ResultRow[]): string {
     r.note && r.metric === "skipped" ? `skipped: ${r.note}` : r.metric,
     fmt(r.ours),
     fmt(r.floor),
-    r.ratio === null ? "–" : `${r.ratio.toFixed(2)}×`,
+    r.ratio === null ? "–" : `${ratioText(r)}×`,
     r.target || "–",
     r.pass === null ? "" : r.pass ? "yes" : "**no**",
   ]);
