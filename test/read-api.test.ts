@@ -181,6 +181,27 @@ describe("global ids", () => {
     const missing = await server.gql(`{ node(id: "UGVyc29uOjk5OTk5") { id } }`);
     expect(missing).toEqual({ data: { node: null } });
   });
+
+  it("nodes(ids:) answers a mix of present and missing ids at once, nulls in place", async () => {
+    const present = (await server.gql(`{ releases(first: 3) { nodes { id } } }`)).data?.releases.nodes.map(
+      (n: { id: string }) => n.id,
+    );
+    const missing = Array.from({ length: 97 }, (_, i) => Buffer.from(`Person:${900000 + i}`).toString("base64url"));
+    const ids = [missing[0], present[0], ...missing.slice(1), present[1], present[2]];
+    server.statements.length = 0;
+    const started = performance.now();
+    const result = await server.gql(`query ($ids: [ID!]!) { nodes(ids: $ids) { id } }`, { ids });
+    const elapsed = performance.now() - started;
+    expect(result.errors).toBeUndefined();
+    const nodes = result.data?.nodes as ({ id: string } | null)[];
+    expect(nodes).toHaveLength(100);
+    expect(nodes.filter(Boolean).map((n) => n?.id)).toEqual(present);
+    expect(nodes[0]).toBeNull();
+    expect(nodes[1]?.id).toBe(present[0]);
+    // One existence check per type and one load: not a query per id.
+    expect(server.statements.length).toBeLessThanOrEqual(4);
+    expect(elapsed).toBeLessThan(5_000);
+  });
 });
 
 describe("bad input gets a clear GraphQL error, never a 500", () => {

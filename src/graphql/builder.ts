@@ -3,9 +3,19 @@ import DrizzlePlugin from "@pothos/plugin-drizzle";
 import ErrorsPlugin from "@pothos/plugin-errors";
 import RelayPlugin from "@pothos/plugin-relay";
 import ScopeAuthPlugin from "@pothos/plugin-scope-auth";
+import { inArray } from "drizzle-orm";
 import { getTableConfig } from "drizzle-orm/pg-core";
 import { GraphQLError } from "graphql";
+import type { Db } from "../db/client.js";
 import { relations } from "../db/relations.js";
+import {
+  exchangeEventTable,
+  personTable,
+  releaseTable,
+  sentenceTable,
+  sourceTable,
+  statementTable,
+} from "../db/tables.js";
 import type { Context } from "./context.js";
 import { decodeGlobalId, encodeGlobalId } from "./global-id.js";
 
@@ -51,13 +61,14 @@ export const builder = new SchemaBuilder<PothosTypes>({
     nodesQueryOptions: {
       description: "Fetches objects by their global ids, in the order given; null for each id that names nothing.",
       args: { ids: { description: "Global ids, as returned in `id` fields." } },
-      resolve: async (_root, args, _ctx, _info, resolveNodes) => {
-        try {
-          return await resolveNodes(args.ids);
-        } catch {
-          // One id names nothing: resolve them one by one so the rest still load.
-          return Promise.all(args.ids.map((id) => nullWhenMissing(async () => (await resolveNodes([id]))[0])));
-        }
+      // The drizzle plugin rejects the whole batch when one row is missing, so ask first which
+      // exist (one query per type). The relay plugin's resolveNodes ignores its argument and
+      // reads args.ids, so the missing ids are blanked there.
+      resolve: async (_root, args, ctx, _info, resolveNodes) => {
+        const existing = await existingNodes(ctx.db, args.ids);
+        const present = args.ids.map((id) => (existing.has(`${id.typename}:${id.id}`) ? id : null));
+        (args as { ids: unknown[] }).ids = present;
+        return resolveNodes(present as never);
       },
     },
     idFieldOptions: { description: "Opaque global id, stable across releases of the service." },
@@ -86,6 +97,35 @@ export const builder = new SchemaBuilder<PothosTypes>({
   },
   errors: { defaultTypes: [] },
 });
+
+const nodeTables = {
+  Source: sourceTable,
+  Person: personTable,
+  Sentence: sentenceTable,
+  ExchangeEvent: exchangeEventTable,
+  Release: releaseTable,
+  Statement: statementTable,
+} as const;
+
+/** Which of these global ids name a row that exists, as "Type:id" keys. */
+async function existingNodes(db: Db, ids: readonly { typename: string; id: string }[]): Promise<Set<string>> {
+  const byType = new Map<keyof typeof nodeTables, number[]>();
+  for (const { typename, id } of ids) {
+    if (!(typename in nodeTables)) continue;
+    const list = byType.get(typename as keyof typeof nodeTables) ?? [];
+    list.push(Number(id));
+    byType.set(typename as keyof typeof nodeTables, list);
+  }
+  const found = new Set<string>();
+  await Promise.all(
+    [...byType].map(async ([typename, list]) => {
+      const table = nodeTables[typename];
+      const rows = await db.select({ id: table.id }).from(table).where(inArray(table.id, list));
+      for (const row of rows) found.add(`${typename}:${row.id}`);
+    }),
+  );
+  return found;
+}
 
 /** The drizzle plugin rejects a node whose row does not exist; for `node(id:)` that is null. */
 async function nullWhenMissing(load: () => unknown): Promise<unknown> {
