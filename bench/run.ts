@@ -1,5 +1,6 @@
 // `npm run bench`: a fresh database with a generated data set, then each scenario against its
 // floor measured in the same run. Prints a table and writes bench/results.json.
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
@@ -22,6 +23,17 @@ const options = parseOptions(process.argv.slice(2));
 const started = performance.now();
 const log = (message: string) =>
   process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(6)}s] ${message}\n`);
+
+/** The commit measured (with "+dirty" when the work tree has changes), if git is there. */
+function commitOf(): string | undefined {
+  try {
+    const head = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], { encoding: "utf8" }).trim();
+    return dirty ? `${head}+dirty` : head;
+  } catch {
+    return undefined;
+  }
+}
 
 /** A fresh database: a new one on the DATABASE_URL server, or PGlite in a temporary folder. */
 async function freshTarget(): Promise<{ target: Target; dispose(): Promise<void> }> {
@@ -86,6 +98,7 @@ try {
 
   const results = {
     at: new Date().toISOString(),
+    commit: commitOf(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
     database: target.kind,
     options,
