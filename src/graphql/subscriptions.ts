@@ -8,6 +8,7 @@ import { type Delivery, FeedSubscription, OVERFLOW, UNAVAILABLE } from "../feed/
 import { builder } from "./builder.js";
 import { idOf } from "./global-id.js";
 import { ReleaseRef } from "./release.js";
+import { sharedLoad } from "./shared-load.js";
 import { StatementRef } from "./statement.js";
 
 function badCursor(cursor: string, why: string): GraphQLError {
@@ -60,7 +61,20 @@ const ReleaseAddedEvent = builder.objectRef<ReleaseEvent>("ReleaseAddedEvent").i
   description: "A release, pushed once the transaction that recorded it has committed.",
   fields: (t) => ({
     cursor: t.exposeString("cursor", { description: CURSOR_DESCRIPTION }),
-    release: t.field({ type: ReleaseRef, description: "The release recorded.", resolve: (event) => event.release }),
+    release: t.drizzleField({
+      type: ReleaseRef,
+      description: "The release recorded.",
+      resolve: (query, event, _args, ctx, info) => {
+        // Every subscriber plans its own query (the plugin maps the rows it returns through that
+        // plan); only the first of those with the same operation runs it.
+        const planned = query({ where: { id: event.release.id } });
+        return sharedLoad(
+          event.cursor,
+          info,
+          async () => (await ctx.db.query.release.findFirst(planned)) ?? event.release,
+        );
+      },
+    }),
   }),
 });
 
@@ -68,10 +82,19 @@ const StatementAddedEvent = builder.objectRef<StatementEvent>("StatementAddedEve
   description: "A statement, pushed once the transaction that recorded it has committed.",
   fields: (t) => ({
     cursor: t.exposeString("cursor", { description: CURSOR_DESCRIPTION }),
-    statement: t.field({
+    statement: t.drizzleField({
       type: StatementRef,
       description: "The statement recorded.",
-      resolve: (event) => event.statement,
+      resolve: (query, event, _args, ctx, info) => {
+        // Every subscriber plans its own query (the plugin maps the rows it returns through that
+        // plan); only the first of those with the same operation runs it.
+        const planned = query({ where: { id: event.statement.id } });
+        return sharedLoad(
+          event.cursor,
+          info,
+          async () => (await ctx.db.query.statement.findFirst(planned)) ?? event.statement,
+        );
+      },
     }),
   }),
 });
