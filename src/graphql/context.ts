@@ -9,6 +9,7 @@ export type Context = {
   db: Db;
   viewer: Viewer;
   requestId: string;
+  /** The service logger; include `requestId` in what you log. */
   log: Logger;
   /** This process's feed reader, for subscriptions. */
   feed: FeedHub;

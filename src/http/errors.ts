@@ -61,7 +61,10 @@ export function useErrorReporting(availability: Availability): Plugin<Context> {
         const original = originalOf(error);
         if (isConnectionError(original)) availability.lost();
         if (isUnexpected(error)) {
-          context?.log?.error({ err: original, path: error.path, operationName }, "unexpected error");
+          context?.log?.error(
+            { err: original, path: error.path, operationName, requestId: context.requestId },
+            "unexpected error",
+          );
         }
       }
     };
