@@ -3,10 +3,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "./support/cluster.js";
 import { createTestDatabase, type TestDatabase } from "./support/database.js";
 import { RawSocket } from "./support/raw.js";
 
@@ -17,14 +17,6 @@ const DELAY_MS = 300;
 
 type Service = { child: ChildProcess; port: number; output: string[]; cleanup(): Promise<void> };
 const services = new Map<string, Service>();
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
