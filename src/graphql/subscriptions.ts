@@ -66,13 +66,14 @@ const ReleaseAddedEvent = builder.objectRef<ReleaseEvent>("ReleaseAddedEvent").i
       description: "The release recorded.",
       resolve: (query, event, _args, ctx, info) => {
         // Every subscriber plans its own query (the plugin maps the rows it returns through that
-        // plan); only the first of those with the same operation runs it.
+        // plan); only the first of those with the same operation runs it. If the database went
+        // away since the feed was read, the row already read still serves the scalar fields.
         const planned = query({ where: { id: event.release.id } });
         return sharedLoad(
           event.cursor,
           info,
           async () => (await ctx.db.query.release.findFirst(planned)) ?? event.release,
-        );
+        ).catch(() => event.release);
       },
     }),
   }),
@@ -93,7 +94,7 @@ const StatementAddedEvent = builder.objectRef<StatementEvent>("StatementAddedEve
           event.cursor,
           info,
           async () => (await ctx.db.query.statement.findFirst(planned)) ?? event.statement,
-        );
+        ).catch(() => event.statement);
       },
     }),
   }),
