@@ -13,6 +13,7 @@ import type { Config } from "./config.js";
 import { watchAvailability } from "./db/availability.js";
 import type { Database } from "./db/client.js";
 import { FeedHub } from "./feed/hub.js";
+import { useSharedSubscriptionEvents } from "./feed/shared-execution.js";
 import type { Context } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
 import { trackRequests } from "./http/drain.js";
@@ -130,6 +131,7 @@ export function buildApp({ config, database, log }: AppDeps): App {
       useArmor(),
       useErrorReporting(availability),
       useDatabaseGate(availability),
+      useSharedSubscriptionEvents(),
     ],
   });
 

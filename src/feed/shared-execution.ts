@@ -1,0 +1,88 @@
+// Fan-out: an event is executed once per distinct subscription operation, not once per
+// subscriber. Subscribers that run the same document with the same variables (a dashboard
+// open in many browsers) get the same ExecutionResult for the same feed position. Deliveries
+// that concern one subscriber only (overflow, database unavailable) are executed for it alone.
+import { createSourceEventStream, type ExecutionArgs, type ExecutionResult, execute, print } from "graphql";
+import type { Plugin } from "graphql-yoga";
+
+const TTL_MS = 5_000;
+const MAX_ENTRIES = 10_000;
+const results = new Map<string, Promise<ExecutionResult>>();
+const printed = new WeakMap<object, string>();
+
+function operationKey(args: ExecutionArgs): string {
+  let text = printed.get(args.document);
+  if (text === undefined) {
+    text = print(args.document);
+    printed.set(args.document, text);
+  }
+  const viewer = (args.contextValue as { viewer?: { admin?: boolean } } | undefined)?.viewer;
+  return `${args.operationName ?? ""}\n${viewer?.admin ? "admin" : "public"}\n${JSON.stringify(args.variableValues ?? {})}\n${text}`;
+}
+
+function positionOf(payload: unknown): number | undefined {
+  if (typeof payload !== "object" || payload === null) return undefined;
+  const position = (payload as { position?: unknown }).position;
+  return typeof position === "number" ? position : undefined;
+}
+
+function shared(key: string, run: () => Promise<ExecutionResult>): Promise<ExecutionResult> {
+  const existing = results.get(key);
+  if (existing) return existing;
+  if (results.size >= MAX_ENTRIES) results.delete(results.keys().next().value as string);
+  const promise = run();
+  results.set(key, promise);
+  promise.then(
+    () =>
+      setTimeout(() => {
+        if (results.get(key) === promise) results.delete(key);
+      }, TTL_MS).unref(),
+    () => results.delete(key),
+  );
+  return promise;
+}
+
+/** Maps an async iterator, passing return() through so unsubscribing reaches the source. */
+function mapAsync<T, U>(source: AsyncIterable<T>, map: (value: T) => Promise<U>): AsyncGenerator<U> {
+  const iterator = source[Symbol.asyncIterator]();
+  const mapped: AsyncGenerator<U> = {
+    async next() {
+      const step = await iterator.next();
+      return step.done ? { done: true, value: undefined } : { done: false, value: await map(step.value) };
+    },
+    async return() {
+      await iterator.return?.();
+      return { done: true, value: undefined };
+    },
+    async throw(error: unknown) {
+      if (iterator.throw) {
+        const step = await iterator.throw(error);
+        return step.done ? { done: true, value: undefined } : { done: false, value: await map(step.value) };
+      }
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return mapped;
+    },
+  };
+  return mapped;
+}
+
+async function sharedSubscribe(args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult> | ExecutionResult> {
+  const source = await createSourceEventStream(args);
+  if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
+  const key = operationKey(args);
+  return mapAsync(source as AsyncIterable<unknown>, async (payload) => {
+    const run = async () => (await execute({ ...args, rootValue: payload })) as ExecutionResult;
+    const position = positionOf(payload);
+    return position === undefined ? run() : shared(`${position}\n${key}`, run);
+  });
+}
+
+export function useSharedSubscriptionEvents(): Plugin {
+  return {
+    onSubscribe({ setSubscribeFn }) {
+      setSubscribeFn(sharedSubscribe as never);
+    },
+  };
+}
