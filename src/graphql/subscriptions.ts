@@ -8,7 +8,6 @@ import { type Delivery, FeedSubscription, OVERFLOW, UNAVAILABLE } from "../feed/
 import { builder } from "./builder.js";
 import { idOf } from "./global-id.js";
 import { ReleaseRef } from "./release.js";
-import { sharedLoad } from "./shared-load.js";
 import { StatementRef } from "./statement.js";
 
 function badCursor(cursor: string, why: string): GraphQLError {
@@ -64,16 +63,14 @@ const ReleaseAddedEvent = builder.objectRef<ReleaseEvent>("ReleaseAddedEvent").i
     release: t.drizzleField({
       type: ReleaseRef,
       description: "The release recorded.",
-      resolve: (query, event, _args, ctx, info) => {
-        // Every subscriber plans its own query (the plugin maps the rows it returns through that
-        // plan); only the first of those with the same operation runs it. If the database went
-        // away since the feed was read, the row already read still serves the scalar fields.
-        const planned = query({ where: { id: event.release.id } });
-        return sharedLoad(
-          event.cursor,
-          info,
-          async () => (await ctx.db.query.release.findFirst(planned)) ?? event.release,
-        ).catch(() => event.release);
+      resolve: (query, event, _args, ctx) => {
+        // One statement with the nested selection (shared-execution.ts runs it once per
+        // operation); if the database went away since the feed was read, the row already read
+        // still serves the scalar fields.
+        return ctx.db.query.release
+          .findFirst(query({ where: { id: event.release.id } }))
+          .then((row) => row ?? event.release)
+          .catch(() => event.release);
       },
     }),
   }),
@@ -86,15 +83,14 @@ const StatementAddedEvent = builder.objectRef<StatementEvent>("StatementAddedEve
     statement: t.drizzleField({
       type: StatementRef,
       description: "The statement recorded.",
-      resolve: (query, event, _args, ctx, info) => {
-        // Every subscriber plans its own query (the plugin maps the rows it returns through that
-        // plan); only the first of those with the same operation runs it.
-        const planned = query({ where: { id: event.statement.id } });
-        return sharedLoad(
-          event.cursor,
-          info,
-          async () => (await ctx.db.query.statement.findFirst(planned)) ?? event.statement,
-        ).catch(() => event.statement);
+      resolve: (query, event, _args, ctx) => {
+        // One statement with the nested selection (shared-execution.ts runs it once per
+        // operation); if the database went away since the feed was read, the row already read
+        // still serves the scalar fields.
+        return ctx.db.query.statement
+          .findFirst(query({ where: { id: event.statement.id } }))
+          .then((row) => row ?? event.statement)
+          .catch(() => event.statement);
       },
     }),
   }),
