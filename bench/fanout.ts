@@ -13,6 +13,8 @@ export const SUBSCRIPTION = `subscription {
 type Collected = { received: number; times: number[]; sample?: string; errors: string[] };
 type Side = {
   latencies: number[];
+  /** CPU time (user + system) of the server process per event, publishing included. */
+  cpuMs: number[];
   memoryPerClient: number;
   /** The part of it on the JavaScript heap (heapUsed after a full collection). */
   heapPerClient: number;
@@ -32,17 +34,27 @@ const COLLECT_MS = 120_000;
  */
 const POLL_MS = 60_000;
 
-/** Arms the clients, publishes, and returns each client's publish-to-receive latency. */
+type Cpu = { user: number; system: number };
+
+/**
+ * Arms the clients, publishes, and returns each client's publish-to-receive latency and the
+ * server's CPU time over the event: it moves much less than latency when other work shares
+ * the cores.
+ */
 async function event(
   subs: Child,
+  server: Child,
   n: number,
   publish: () => Promise<void>,
-): Promise<Collected & { latencies: number[] }> {
+): Promise<Collected & { latencies: number[]; cpuMs: number }> {
   await subs.call("arm");
+  const before = await server.call<Cpu>("cpu");
   const t0 = wallClock();
   await publish();
   const got = await subs.call<Collected>("collect", { expect: n, timeoutMs: COLLECT_MS }, COLLECT_MS + 10_000);
-  return { ...got, latencies: got.times.map((t) => t - t0) };
+  const after = await server.call<Cpu>("cpu");
+  const cpuMs = (after.user - before.user + after.system - before.system) / 1000;
+  return { ...got, latencies: got.times.map((t) => t - t0), cpuMs };
 }
 
 async function ours(bench: Bench, app: AppChild, n: number): Promise<Side> {
@@ -63,11 +75,12 @@ async function ours(bench: Bench, app: AppChild, n: number): Promise<Side> {
       query: SUBSCRIPTION,
     });
     bench.log(`fan-out · ours: ${opened.open} connected in ${Math.round(opened.ms)} ms; warm-up event`);
-    const warm = await event(subs, n, publish);
+    const warm = await event(subs, app, n, publish);
     if (warm.received === 0) throw new Error(`no subscriber received the warm-up event: ${warm.errors.join("; ")}`);
     const idle = await app.stats();
     const side: Side = {
       latencies: [],
+      cpuMs: [],
       memoryPerClient: (idle.rss - before.rss) / n,
       heapPerClient: (idle.heapUsed - before.heapUsed) / n,
       incomplete: n - warm.received,
@@ -80,16 +93,18 @@ async function ours(bench: Bench, app: AppChild, n: number): Promise<Side> {
     for (let e = 0; e < bench.options.events; e++) {
       await app.call("reset");
       const opened = performance.now();
-      const got = await event(subs, n, publish);
+      const got = await event(subs, app, n, publish);
       const stats = await app.stats();
       windowMs += performance.now() - opened;
       reads += stats.feedReads;
       side.latencies.push(...got.latencies);
+      side.cpuMs.push(got.cpuMs);
       side.incomplete += n - got.received;
       side.statements = (side.statements ?? 0) + stats.statements / bench.options.events;
       bench.log(
         `fan-out · ours: event ${e + 1}/${bench.options.events}: ${got.received}/${n} received, ` +
-          `p99 ${percentile(got.latencies, 99).toFixed(1)} ms, ${stats.statements} SQL, ${stats.feedReads} feed reads`,
+          `p99 ${percentile(got.latencies, 99).toFixed(1)} ms, ${got.cpuMs.toFixed(0)} CPU ms, ${stats.statements} SQL, ` +
+          `${stats.feedReads} feed reads`,
       );
     }
     side.polls = windowMs / POLL_MS / bench.options.events;
@@ -108,19 +123,24 @@ async function floor(bench: Bench, n: number, payload: string): Promise<Side> {
       const publish = async () => {
         await raw.call("broadcast", { payload });
       };
-      await event(subs, n, publish);
+      await event(subs, raw, n, publish);
       const side: Side = {
         latencies: [],
+        cpuMs: [],
         memoryPerClient: (idle.rss - before.rss) / n,
         heapPerClient: (idle.heapUsed - before.heapUsed) / n,
         incomplete: 0,
       };
       for (let e = 0; e < bench.options.events; e++) {
-        const got = await event(subs, n, publish);
+        const got = await event(subs, raw, n, publish);
         side.latencies.push(...got.latencies);
+        side.cpuMs.push(got.cpuMs);
         side.incomplete += n - got.received;
       }
-      bench.log(`fan-out · raw ws: p99 ${percentile(side.latencies, 99).toFixed(1)} ms`);
+      bench.log(
+        `fan-out · raw ws: p99 ${percentile(side.latencies, 99).toFixed(1)} ms, ` +
+          `${percentile(side.cpuMs, 50).toFixed(0)} CPU ms / event`,
+      );
       return side;
     });
   });
@@ -175,6 +195,12 @@ export const fanout: Scenario = async (bench) => {
       "latency max ms",
       oursOr((s) => Math.max(...s.latencies)),
       Math.max(...raw.latencies),
+    ),
+    row(
+      scenario,
+      "server CPU ms / event",
+      oursOr((s) => percentile(s.cpuMs, 50)),
+      percentile(raw.cpuMs, 50),
     ),
     row(
       scenario,

@@ -3,21 +3,29 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type ExecutionArgs, GraphQLError } from "graphql";
+import { type ExecutionArgs, type ExecutionResult, GraphQLError } from "graphql";
 
 import { useServer } from "graphql-ws/use/ws";
-import { createYoga, maskError, useReadinessCheck } from "graphql-yoga";
+import { createYoga, isAsyncIterable, useReadinessCheck } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import { resolveViewer } from "./auth.js";
 import type { Config } from "./config.js";
-import { watchAvailability } from "./db/availability.js";
+import { databaseUnavailableError, watchAvailability } from "./db/availability.js";
 import type { Database } from "./db/client.js";
 import { FeedHub } from "./feed/hub.js";
-import { useSharedSubscriptionEvents } from "./feed/shared-execution.js";
+import { sharedSubscribe, useSharedSubscriptionEvents } from "./feed/shared-execution.js";
 import type { Context } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
 import { trackRequests } from "./http/drain.js";
-import { operationalError, useDatabaseGate, useErrorReporting, withoutHttpExtensions } from "./http/errors.js";
+import {
+  errorReporter,
+  maskGraphqlError,
+  operationalError,
+  useDatabaseGate,
+  useErrorReporting,
+  withoutHttpExtension,
+  withoutHttpExtensions,
+} from "./http/errors.js";
 import {
   checkParams,
   GuardedWebSocket,
@@ -42,30 +50,13 @@ export type App = {
   server: Server;
   /** The process's feed reader (subscriptions). */
   feed: FeedHub;
+  /** The Yoga instance, for in-process requests (`yoga.fetch`) without a socket. */
+  yoga: { fetch(input: string, init?: RequestInit): Promise<Response> | Response };
   start(port?: number, host?: string): Promise<number>;
   stop(): Promise<void>;
 };
 
 export type AppDeps = { config: Config; database: Database; log: Logger };
-
-const CLIENT_CODES = new Set(["BAD_USER_INPUT", "UNAUTHENTICATED", "FORBIDDEN"]);
-
-/**
- * Errors about the client's own input are safe to show: Pothos's validation errors and our
- * GraphQLErrors with a client code. Checked by name and code, not instanceof, because a test
- * runner may load a second copy of graphql.
- */
-function clientError(error: unknown): GraphQLError | undefined {
-  if (!(error instanceof Error)) return undefined;
-  if (error.name === "PothosValidationError") {
-    return new GraphQLError(error.message, { extensions: { code: "BAD_USER_INPUT" } });
-  }
-  const extensions = (error as { extensions?: Record<string, unknown> }).extensions;
-  if (error.name === "GraphQLError" && typeof extensions?.code === "string" && CLIENT_CODES.has(extensions.code)) {
-    return new GraphQLError(error.message, { extensions });
-  }
-  return undefined;
-}
 
 export function buildApp({ config, database, log }: AppDeps): App {
   const { db } = database;
@@ -78,6 +69,16 @@ export function buildApp({ config, database, log }: AppDeps): App {
     queueLimit: config.subscriptionQueueLimit,
   });
 
+  const report = errorReporter(availability);
+  // Subscription results are reported and masked once per event (shared by every subscriber
+  // of the same operation), before Yoga's masking sees them on SSE.
+  const subscribeEvents = sharedSubscribe((result, args) => {
+    report(result, args.contextValue as Context, args.operationName);
+    if (!result.errors) return result;
+    const errors = result.errors.map((error) => withoutHttpExtension(maskGraphqlError(error) as GraphQLError));
+    return { ...result, errors };
+  });
+
   const yoga = createYoga<{ connectionParams?: Record<string, unknown> }, Context>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -88,25 +89,8 @@ export function buildApp({ config, database, log }: AppDeps): App {
     batching: false,
     multipart: false,
     cors: config.allowedOrigins ? { origin: config.allowedOrigins } : undefined,
-    maskedErrors: {
-      // Never a stack or an original message in a response, whatever NODE_ENV says.
-      isDev: false,
-      maskError: (error, message, isDev) => {
-        const original = (error as { originalError?: unknown }).originalError ?? error;
-        const shown = clientError(original) ?? operationalError(original);
-        if (shown) {
-          // Kept (with the code added) rather than replaced: Yoga logs every error it has to
-          // replace, and a client's own mistakes should not fill the log with stacks.
-          const located = error as GraphQLError;
-          if (located.name === "GraphQLError" && located.message === shown.message) {
-            return Object.assign(located, { extensions: { ...located.extensions, ...shown.extensions } });
-          }
-          const { nodes, path } = error as GraphQLError;
-          return new GraphQLError(shown.message, { extensions: shown.extensions, nodes, path });
-        }
-        return maskError(error, message, isDev);
-      },
-    },
+    // Never a stack or an original message in a response, whatever NODE_ENV says.
+    maskedErrors: { isDev: false, maskError: (error, message) => maskGraphqlError(error, message) },
     context: async ({ request, connectionParams }): Promise<Context> => {
       const header = connectionParams ? connectionParams.authorization : request.headers.get("authorization");
       const requestId = request?.headers.get("x-request-id")?.slice(0, 100) || randomUUID();
@@ -129,9 +113,9 @@ export function buildApp({ config, database, log }: AppDeps): App {
       useRequestLimits(),
       useExtraRules(),
       useArmor(),
-      useErrorReporting(availability),
+      useErrorReporting(report),
       useDatabaseGate(availability),
-      useSharedSubscriptionEvents(),
+      useSharedSubscriptionEvents(subscribeEvents),
     ],
   });
 
@@ -148,15 +132,21 @@ export function buildApp({ config, database, log }: AppDeps): App {
   });
   const wsCleanup = useServer(
     {
-      execute: (args: ExecutionArgs) =>
-        (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args) as never,
+      // Queries and mutations run Yoga's whole pipeline (rootValue carries it from onSubscribe).
+      execute: async (args: ExecutionArgs) => {
+        const result = await (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args);
+        return (isAsyncIterable(result) ? result : withoutHttpExtensions(result as ExecutionResult)) as never;
+      },
+      // Subscriptions were built by that pipeline (parse, validate, context) in onSubscribe; their
+      // events skip Yoga's per-result hooks, which subscribeEvents does once per event instead.
       subscribe: (args: ExecutionArgs) =>
-        (args.rootValue as { subscribe: (a: ExecutionArgs) => unknown }).subscribe(args) as never,
+        (availability.available
+          ? subscribeEvents({ ...args, rootValue: undefined })
+          : { errors: [databaseUnavailableError()] }) as never,
       connectionInitWaitTimeout: LIMITS.connectionInitWaitMs,
-      jsonMessageReplacer: withoutHttpExtensions,
       onSubscribe: async (ctx, _id, params) => {
         const tooBig = checkParams(params, { bytes: true }) ?? tooManyOperations(ctx.subscriptions);
-        if (tooBig) return [tooBig];
+        if (tooBig) return [withoutHttpExtension(tooBig)];
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
@@ -170,7 +160,7 @@ export function buildApp({ config, database, log }: AppDeps): App {
         try {
           document = parse(params.query);
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError("Syntax error.")];
+          return [error instanceof GraphQLError ? withoutHttpExtension(error) : new GraphQLError("Syntax error.")];
         }
         // A rule that throws (Armor's do, unless told to report) must not close the socket either.
         let errors: readonly GraphQLError[];
@@ -179,13 +169,13 @@ export function buildApp({ config, database, log }: AppDeps): App {
         } catch (error) {
           errors = [error instanceof GraphQLError ? error : new GraphQLError("Invalid document.")];
         }
-        if (errors.length > 0) return [...errors];
+        if (errors.length > 0) return errors.map(withoutHttpExtension);
         let contextValue: Context;
         try {
           contextValue = await contextFactory();
         } catch (error) {
           log.error({ err: error }, "graphql-ws context failed");
-          return [operationalError(error) ?? new GraphQLError("Unexpected error.")];
+          return [withoutHttpExtension(operationalError(error) ?? new GraphQLError("Unexpected error."))];
         }
         return {
           schema,
@@ -204,6 +194,7 @@ export function buildApp({ config, database, log }: AppDeps): App {
   return {
     server,
     feed,
+    yoga,
     async start(port = config.port, host = config.host) {
       await feed.start();
       await new Promise<void>((resolve, reject) => {

@@ -7,9 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { type App, buildApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
+import { rowsOf } from "../src/db/rows.js";
+import { appendFeedEvent } from "../src/feed/append.js";
 import { LIMITS } from "../src/http/limits.js";
 import { createTestDatabase, type TestDatabase } from "./support/database.js";
+import { createWorld } from "./support/feed-facts.js";
 import { RawSocket, send } from "./support/raw.js";
+import { sseSubscribe, wsSubscribe } from "./support/subscribers.js";
 
 type Running = { app: App; db: TestDatabase; url: string; wsUrl: string; logs: Record<string, unknown>[] };
 const running: Running[] = [];
@@ -111,6 +115,47 @@ describe("unexpected errors", () => {
     expect(JSON.stringify(messages)).not.toMatch(/person_|select|relation|stack/i);
     expect(socket.open).toBe(true);
     socket.close();
+  });
+});
+
+describe("unexpected errors in subscription events", () => {
+  it("reach every subscriber masked, over graphql-ws and SSE, and are logged once per event", async () => {
+    const broken = await start();
+    const { db } = broken.db.database;
+    const world = await createWorld(db, 1);
+    const query = "subscription { releaseAdded { cursor release { id person { name } } } }";
+    const subscribers = [
+      wsSubscribe(broken.wsUrl, query),
+      wsSubscribe(broken.wsUrl, query),
+      wsSubscribe(broken.wsUrl, query),
+      sseSubscribe(broken.url, query),
+    ];
+    try {
+      const deadline = Date.now() + 10_000;
+      while (broken.app.feed.subscriberCount < subscribers.length && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(broken.app.feed.subscriberCount).toBe(subscribers.length);
+      // The person table gone behind the service's back, then a release written past it.
+      await db.execute(sql`alter table person rename to person_gone`);
+      await db.transaction(async (tx) => {
+        const inserted = await tx.execute<{ id: number }>(sql`
+          insert into release (person_id, released_on, from_country, to_country, recorded_by)
+          values (${world.persons[0]}, '2031-01-01', 'RU', 'DE', 'test') returning id`);
+        await appendFeedEvent(tx, "release", Number(rowsOf<{ id: number }>(inserted)[0]?.id));
+      });
+      for (const subscriber of subscribers) {
+        await subscriber.until((results) => results.length > 0);
+        const [result] = subscriber.results;
+        expect(result?.errors?.map((e) => e.message)).toEqual(["Unexpected error."]);
+        expect(JSON.stringify(result)).not.toMatch(/person_|select|relation|stack|"http"/i);
+      }
+      const logged = broken.logs.filter((line) => line.level === 50 && line.msg === "unexpected error");
+      expect(logged).toHaveLength(1);
+      expect(JSON.stringify(logged[0])).toMatch(/relation .*person/);
+    } finally {
+      await Promise.all(subscribers.map((s) => s.close()));
+    }
   });
 });
 

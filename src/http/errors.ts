@@ -1,7 +1,7 @@
 // What a client may learn from an error: its own mistakes, "the database is unavailable", and
 // for everything else "Unexpected error." while the details go to the log with the request id.
 import { type ExecutionResult, GraphQLError } from "graphql";
-import { handleStreamOrSingleExecutionResult, type Plugin } from "graphql-yoga";
+import { handleStreamOrSingleExecutionResult, maskError, type Plugin } from "graphql-yoga";
 import { type Availability, databaseUnavailableError, isConnectionError } from "../db/availability.js";
 import type { Context } from "../graphql/context.js";
 
@@ -48,27 +48,38 @@ function isUnexpected(error: GraphQLError): boolean {
   return original.name !== "GraphQLError" && original.name !== "PothosValidationError";
 }
 
+export type ErrorReporter = (
+  result: ExecutionResult,
+  context: Partial<Context> | undefined,
+  operationName: string | null | undefined,
+) => void;
+
 /**
- * Logs unexpected errors with the request id before Yoga masks them, reports lost database
- * connections to `availability`, and strips suggestions. Registered before Yoga's masking, so
- * it sees the original errors.
+ * Logs unexpected errors with the request id (before they are masked: it needs the originals),
+ * reports lost database connections to `availability`, and strips suggestions.
  */
-export function useErrorReporting(availability: Availability): Plugin<Context> {
-  const inspect = (context: Partial<Context> | undefined, operationName: string | null | undefined) => {
-    return ({ result }: { result: ExecutionResult }) => {
-      withoutSuggestions(result.errors);
-      for (const error of result.errors ?? []) {
-        const original = originalOf(error);
-        if (isConnectionError(original)) availability.lost();
-        if (isUnexpected(error)) {
-          context?.log?.error(
-            { err: original, path: error.path, operationName, requestId: context.requestId },
-            "unexpected error",
-          );
-        }
+export function errorReporter(availability: Availability): ErrorReporter {
+  return (result, context, operationName) => {
+    withoutSuggestions(result.errors);
+    for (const error of result.errors ?? []) {
+      const original = originalOf(error);
+      if (isConnectionError(original)) availability.lost();
+      if (isUnexpected(error)) {
+        context?.log?.error(
+          { err: original, path: error.path, operationName, requestId: context.requestId },
+          "unexpected error",
+        );
       }
-    };
+    }
   };
+}
+
+/**
+ * `errorReporter` for queries and mutations, registered before Yoga's masking so that it sees
+ * the original errors. Subscription events are reported where they are executed, once per
+ * event rather than once per subscriber (src/feed/shared-execution.ts).
+ */
+export function useErrorReporting(report: ErrorReporter): Plugin<Context> {
   return {
     onValidate() {
       return ({ result }) => withoutSuggestions(result);
@@ -76,16 +87,52 @@ export function useErrorReporting(availability: Availability): Plugin<Context> {
     onExecute({ args }) {
       return {
         onExecuteDone: (payload) =>
-          handleStreamOrSingleExecutionResult(payload, inspect(args.contextValue, args.operationName)),
-      };
-    },
-    onSubscribe({ args }) {
-      return {
-        onSubscribeResult: (payload) =>
-          handleStreamOrSingleExecutionResult(payload, inspect(args.contextValue, args.operationName)),
+          handleStreamOrSingleExecutionResult(payload, ({ result }) =>
+            report(result, args.contextValue, args.operationName),
+          ),
       };
     },
   };
+}
+
+const CLIENT_CODES = new Set(["BAD_USER_INPUT", "UNAUTHENTICATED", "FORBIDDEN"]);
+
+/**
+ * Errors about the client's own input are safe to show: Pothos's validation errors and our
+ * GraphQLErrors with a client code. Checked by name and code, not instanceof, because a test
+ * runner may load a second copy of graphql.
+ */
+function clientError(error: unknown): GraphQLError | undefined {
+  if (!(error instanceof Error)) return undefined;
+  if (error.name === "PothosValidationError") {
+    return new GraphQLError(error.message, { extensions: { code: "BAD_USER_INPUT" } });
+  }
+  const extensions = (error as { extensions?: Record<string, unknown> }).extensions;
+  if (error.name === "GraphQLError" && typeof extensions?.code === "string" && CLIENT_CODES.has(extensions.code)) {
+    return new GraphQLError(error.message, { extensions });
+  }
+  return undefined;
+}
+
+/**
+ * Yoga's maskError, letting through the client's own mistakes and our operational errors
+ * (database unavailable, query timeout). Never a stack or an original message otherwise,
+ * whatever NODE_ENV says. Idempotent: a masked error passes unchanged.
+ */
+export function maskGraphqlError(error: unknown, message = "Unexpected error."): Error {
+  const original = (error as { originalError?: unknown }).originalError ?? error;
+  const shown = clientError(original) ?? operationalError(original);
+  if (shown) {
+    // Kept (with the code added) rather than replaced: Yoga logs every error it has to
+    // replace, and a client's own mistakes should not fill the log with stacks.
+    const located = error as GraphQLError;
+    if (located.name === "GraphQLError" && located.message === shown.message) {
+      return Object.assign(located, { extensions: { ...located.extensions, ...shown.extensions } });
+    }
+    const { nodes, path } = error as GraphQLError;
+    return new GraphQLError(shown.message, { extensions: shown.extensions, nodes, path });
+  }
+  return maskError(error, message, false);
 }
 
 /** While the database is known to be down, operations are answered at once. */
@@ -100,10 +147,19 @@ export function useDatabaseGate(availability: Availability): Plugin {
   };
 }
 
-/** graphql-ws JSON replacer: drops `extensions.http` (status hints meant for Yoga's HTTP
- * responses, which strips them there) from every message. */
-export function withoutHttpExtensions(this: unknown, key: string, value: unknown): unknown {
-  if (key !== "extensions" || !value || typeof value !== "object" || !("http" in value)) return value;
-  const { http: _http, ...rest } = value as Record<string, unknown>;
-  return rest;
+/** An error without `extensions.http`: a status hint for Yoga's HTTP responses (which drops it
+ * there) that means nothing in a WebSocket message. */
+export function withoutHttpExtension<E extends GraphQLError>(error: E): E | GraphQLError {
+  const extensions = error.extensions as Record<string, unknown> | undefined;
+  if (!extensions || !("http" in extensions)) return error;
+  const { http: _http, ...rest } = extensions;
+  const { nodes, source, positions, path, originalError } = error;
+  return new GraphQLError(error.message, { nodes, source, positions, path, originalError, extensions: rest });
+}
+
+/** `result` with every error `withoutHttpExtension`; the same object when none has one. */
+export function withoutHttpExtensions<R extends ExecutionResult>(result: R): R {
+  const errors = result.errors;
+  if (!errors?.some((e) => e.extensions && "http" in e.extensions)) return result;
+  return { ...result, errors: errors.map(withoutHttpExtension) };
 }
