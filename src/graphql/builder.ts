@@ -16,6 +16,7 @@ import {
   sourceTable,
   statementTable,
 } from "../db/tables.js";
+import ColumnFieldsPlugin from "./column-fields.js";
 import type { Context } from "./context.js";
 import { decodeGlobalId, encodeGlobalId } from "./global-id.js";
 
@@ -37,7 +38,9 @@ export type PothosTypes = {
 };
 
 export const builder = new SchemaBuilder<PothosTypes>({
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DrizzlePlugin],
+  // ColumnFieldsPlugin first: Pothos applies field-config hooks last plugin first, and it edits
+  // what the drizzle plugin made of a field.
+  plugins: [ColumnFieldsPlugin, ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DrizzlePlugin],
   defaultFieldNullability: false,
   drizzle: {
     client: (ctx) => ctx.db,

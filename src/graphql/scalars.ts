@@ -41,12 +41,16 @@ function wrapDate(inner: GraphQLScalarType): (value: unknown) => string {
   };
 }
 const parseDate = wrapDate(LocalDateResolver);
+const DATE_FORMAT = /^\d{4}-\d{2}-\d{2}$/;
+const serializeDate = (value: unknown) => LocalDateResolver.serialize(value) as string;
 
 export const DateScalar = new GraphQLScalarType<string, string>({
   name: "Date",
   description: 'A calendar date without time or zone, ISO 8601: "2024-08-01".',
   specifiedByURL: "https://scalars.graphql.org/andimarek/local-date",
-  serialize: (value) => LocalDateResolver.serialize(value) as string,
+  // Output comes from `date` columns read as strings, which PostgreSQL only holds valid: the
+  // format check is enough there. Anything else goes through graphql-scalars' full validation.
+  serialize: (value) => (typeof value === "string" && DATE_FORMAT.test(value) ? value : serializeDate(value)),
   parseValue: parseDate,
   parseLiteral: (ast) => {
     if (ast.kind !== Kind.STRING) throw badInput('Date must be a string "YYYY-MM-DD".');
