@@ -5,7 +5,6 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type ExecutionArgs, type ExecutionResult, GraphQLError } from "graphql";
 
-import { useServer } from "graphql-ws/use/ws";
 import { createYoga, isAsyncIterable, useReadinessCheck } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import { resolveViewer } from "./auth.js";
@@ -36,6 +35,8 @@ import {
   useRequestLimits,
 } from "./http/limits.js";
 import { allowWebSocketOrigin, useCsrfPrevention } from "./http/security.js";
+import { nextMessage } from "./http/ws-messages.js";
+import { serveGraphqlWs } from "./http/ws-server.js";
 import type { Logger } from "./logger.js";
 
 /** WebSocket close code 1001: the endpoint is going away. */
@@ -93,7 +94,9 @@ export function buildApp({ config, database, log }: AppDeps): App {
     maskedErrors: { isDev: false, maskError: (error, message) => maskGraphqlError(error, message) },
     context: async ({ request, connectionParams }): Promise<Context> => {
       const header = connectionParams ? connectionParams.authorization : request.headers.get("authorization");
-      const requestId = request?.headers.get("x-request-id")?.slice(0, 100) || randomUUID();
+      // randomUUID() returns a tree of ~20 concatenated strings (~480 bytes); a subscription keeps
+      // its context for its whole life, so keep a flat copy (56 bytes) instead.
+      const requestId = request?.headers.get("x-request-id")?.slice(0, 100) || randomUUID().normalize();
       return {
         db,
         viewer: await resolveViewer(db, config.adminToken, header ?? undefined),
@@ -130,7 +133,7 @@ export function buildApp({ config, database, log }: AppDeps): App {
     skipUTF8Validation: true,
     WebSocket: GuardedWebSocket,
   });
-  const wsCleanup = useServer(
+  const wsCleanup = serveGraphqlWs(
     {
       // Queries and mutations run Yoga's whole pipeline (rootValue carries it from onSubscribe).
       execute: async (args: ExecutionArgs) => {
@@ -144,12 +147,13 @@ export function buildApp({ config, database, log }: AppDeps): App {
           ? subscribeEvents({ ...args, rootValue: undefined })
           : { errors: [databaseUnavailableError()] }) as never,
       connectionInitWaitTimeout: LIMITS.connectionInitWaitMs,
+      // Each result is serialised once, however many subscribers share it.
+      onNext: (ctx, id, _payload, _args, result) => nextMessage(ctx.extra.socket as GuardedWebSocket, id, result),
       onSubscribe: async (ctx, _id, params) => {
         const tooBig = checkParams(params, { bytes: true }) ?? tooManyOperations(ctx.subscriptions);
         if (tooBig) return [withoutHttpExtension(tooBig)];
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
-          req: ctx.extra.request,
           socket: ctx.extra.socket,
           params,
           connectionParams: ctx.connectionParams ?? {},
@@ -177,6 +181,9 @@ export function buildApp({ config, database, log }: AppDeps): App {
           log.error({ err: error }, "graphql-ws context failed");
           return [withoutHttpExtension(operationalError(error) ?? new GraphQLError("Unexpected error."))];
         }
+        // The operation lives as long as its subscription: keep only what resolvers read, not
+        // Yoga's whole context (graphql-ws's ctx, the socket, params…).
+        contextValue = { db, viewer: contextValue.viewer, requestId: contextValue.requestId, log, feed };
         return {
           schema,
           operationName: params.operationName,

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeCursor } from "../src/feed/cursor.js";
 import { encodeGlobalId } from "../src/graphql/global-id.js";
-import { createWorld, feedKeys, type World, type Written, writeFacts } from "./support/feed-facts.js";
+import { createWorld, feedKeys, type World, type Written, writeFact, writeFacts } from "./support/feed-facts.js";
+import { RawSocket } from "./support/raw.js";
 import { startServer, type TestServer } from "./support/server.js";
 import { keyOf, type Result, type Subscriber, sseSubscribe, wsSubscribe } from "./support/subscribers.js";
 
@@ -209,3 +210,30 @@ async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe("subscriptions sharing one socket", () => {
+  it("each gets the event under its own id, with its own selection, however the results are shared", async () => {
+    const socket = await RawSocket.open(server.wsUrl);
+    const others = server.app.feed.subscriberCount;
+    const full = "subscription { releaseAdded { cursor release { id person { name } } } }";
+    const slim = "subscription { releaseAdded { cursor } }";
+    const ids = { 'a"1': full, b: full, "c\u00e9": slim } as Record<string, string>;
+    for (const [id, query] of Object.entries(ids)) socket.sendJson({ id, type: "subscribe", payload: { query } });
+    try {
+      const deadline = Date.now() + 10_000;
+      while (server.app.feed.subscriberCount < others + 3 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      const written = await writeFact(server.database.db, world, 10_000);
+      for (const id of Object.keys(ids)) await socket.waitFor((m) => m.id === id && m.type === "next");
+      const next = (id: string) => socket.messages.find((m) => m.id === id && m.type === "next")?.payload as Result;
+      const [a, b, c] = Object.keys(ids).map(next);
+      expect(a).toEqual(b);
+      expect(keyOf(a?.data?.releaseAdded.release.id)).toBe(written.id);
+      expect(a?.data?.releaseAdded.release.person.name).toMatch(/^Test Person/);
+      expect(c).toEqual({ data: { releaseAdded: { cursor: a?.data?.releaseAdded.cursor } } });
+      expect(JSON.stringify(socket.messages)).not.toContain("shared");
+    } finally {
+      socket.close();
+    }
+  });
+});

@@ -82,14 +82,15 @@ export class FeedHub {
     await this.#unlisten?.().catch(() => {});
   }
 
-  /** Adds a listener; it receives every batch read from now on. Returns the detach function. */
-  attach(listener: FeedListener): () => void {
+  /** Adds a listener; it receives every batch read from now on, until detach(listener). */
+  attach(listener: FeedListener): void {
     this.#listeners.add(listener);
     // Rings may have been missed while nobody listened and nothing polled: catch up at once.
     if (this.#listeners.size === 1) this.ring();
-    return () => {
-      this.#listeners.delete(listener);
-    };
+  }
+
+  detach(listener: FeedListener): void {
+    this.#listeners.delete(listener);
   }
 
   /** Reads the feed soon; rings that arrive while a read is in flight coalesce into one more read. */

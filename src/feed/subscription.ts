@@ -31,8 +31,9 @@ export class FeedSubscription implements AsyncIterableIterator<Delivery>, FeedLi
   #last: number;
   #queue: FeedItem[] = [];
   #phase: "replay" | "live" | "overflow" | "unavailable" | "done";
-  #detach: (() => void) | undefined;
-  #wake: (() => void) | undefined;
+  #attached = false;
+  /** The pending next() of a live subscriber waiting for an event. */
+  #waiter: ((result: Promise<IteratorResult<Delivery, undefined>>) => void) | undefined;
 
   constructor(hub: FeedHub, options: FeedSubscriptionOptions) {
     this.#hub = hub;
@@ -49,34 +50,40 @@ export class FeedSubscription implements AsyncIterableIterator<Delivery>, FeedLi
     return this;
   }
 
-  async next(): Promise<IteratorResult<Delivery, undefined>> {
-    for (;;) {
-      const item = this.#queue.shift();
-      if (item) return { value: item, done: false };
-      switch (this.#phase) {
-        case "done":
-          return DONE;
-        case "overflow":
-          this.#finish();
-          return { value: OVERFLOW, done: false };
-        case "unavailable":
-          this.#finish();
-          return { value: UNAVAILABLE, done: false };
-        case "replay":
-          try {
-            await this.#replayPage();
-          } catch (error) {
+  /**
+   * Not an async function: a live subscriber waiting for events (most of them, most of the time)
+   * then holds one pending promise, not a suspended call.
+   */
+  next(): Promise<IteratorResult<Delivery, undefined>> {
+    const item = this.#queue.shift();
+    if (item) {
+      // A drained queue goes back to an empty array: a grown one would stay grown for every subscriber.
+      if (this.#queue.length === 0) this.#queue = [];
+      return Promise.resolve({ value: item, done: false });
+    }
+    switch (this.#phase) {
+      case "done":
+        return Promise.resolve(DONE);
+      case "overflow":
+        this.#finish();
+        return Promise.resolve({ value: OVERFLOW, done: false });
+      case "unavailable":
+        this.#finish();
+        return Promise.resolve({ value: UNAVAILABLE, done: false });
+      case "replay":
+        return this.#replayPage().then(
+          () => this.next(),
+          (error: unknown) => {
             // Thrown, this would reach graphql-ws as a raw error message and abort an SSE stream.
             this.#hub.log.warn({ err: error }, "cannot replay the feed; ending the subscription");
             if (this.#phase === "replay") this.#phase = "unavailable";
-          }
-          break;
-        case "live":
-          await new Promise<void>((resolve) => {
-            this.#wake = resolve;
-          });
-          break;
-      }
+            return this.next();
+          },
+        );
+      case "live":
+        return new Promise((resolve) => {
+          this.#waiter = resolve;
+        });
     }
   }
 
@@ -102,7 +109,7 @@ export class FeedSubscription implements AsyncIterableIterator<Delivery>, FeedLi
       // Drop what is queued: the client gets them back by resubscribing with `after:`.
       this.#queue = [];
       this.#phase = "overflow";
-      this.#detach?.();
+      this.#detach();
     }
     this.#wakeUp();
   }
@@ -128,19 +135,29 @@ export class FeedSubscription implements AsyncIterableIterator<Delivery>, FeedLi
 
   #goLive(): void {
     this.#phase = "live";
-    this.#detach = this.#hub.attach(this);
+    this.#attached = true;
+    this.#hub.attach(this);
+  }
+
+  #detach(): void {
+    if (this.#attached) this.#hub.detach(this);
+    this.#attached = false;
   }
 
   #finish(): void {
     this.#phase = "done";
     this.#queue = [];
-    this.#detach?.();
+    this.#detach();
     this.#wakeUp();
   }
 
+  /** Answers a waiting next() once there is something to answer: an event, or the end. (Woken
+   * with nothing, it would chain a new pending promise onto the old one for every batch that
+   * this subscriber's filter drops.) */
   #wakeUp(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
+    const waiter = this.#waiter;
+    if (!waiter || (this.#phase === "live" && this.#queue.length === 0)) return;
+    this.#waiter = undefined;
+    waiter(this.next());
   }
 }

@@ -1,0 +1,128 @@
+// graphql-ws on a `ws` server: graphql-ws's own `useServer` (graphql-ws/use/ws), trimmed of what
+// an idle subscriber would otherwise keep for its whole life. There, each socket has its own
+// keepalive interval and pong listener, keeps the HTTP upgrade request (headers and all) in
+// ctx.extra, and has an async message listener that stays suspended, with the message, while
+// its subscription runs. Here one timer pings every socket, extra holds the socket alone, and
+// the message listener is a plain function. (graphql-ws documents useServer as "a basic starter,
+// feel free to copy the code over and adjust it to your needs".)
+import { CloseCode, type ConnectionInitMessage, handleProtocols, makeServer, type ServerOptions } from "graphql-ws";
+import type { WebSocket, WebSocketServer } from "ws";
+
+export type Extra = { readonly socket: WebSocket };
+
+/** A close reason is at most 123 bytes (RFC 6455 §5.5). */
+function closeReason(reason: string, whenTooLong: string): string {
+  return Buffer.byteLength(reason) > 123 ? whenTooLong : reason;
+}
+
+/** Sockets pinged by the last sweep that have not answered yet. */
+const unanswered = new WeakSet<WebSocket>();
+
+function answered(this: WebSocket) {
+  unanswered.delete(this);
+}
+
+/**
+ * What graphql-ws's server needs of a socket, as a class: its methods live on the prototype, where
+ * an object of arrow functions would cost three closures per socket (and, under tsx/esbuild's
+ * keepNames, which redefines each one's `name`, ~300 bytes each).
+ */
+class Connection {
+  readonly #socket: WebSocket;
+  readonly #internal: (error: unknown) => string;
+
+  constructor(socket: WebSocket, internal: (error: unknown) => string) {
+    this.#socket = socket;
+    this.#internal = internal;
+  }
+
+  get protocol(): string {
+    return this.#socket.protocol;
+  }
+
+  send(data: string): Promise<void> {
+    const socket = this.#socket;
+    return new Promise<void>((resolve, reject) => {
+      if (socket.readyState !== socket.OPEN) return resolve();
+      socket.send(data, (error) => (error ? reject(error) : resolve()));
+    });
+  }
+
+  close(code: number, reason: string): void {
+    this.#socket.close(code, reason);
+  }
+
+  /** A plain listener: an async one would stay suspended, holding the message, while its
+   * subscription runs. */
+  onMessage(handle: (data: string) => Promise<void>): void {
+    const socket = this.#socket;
+    socket.on("message", (data) => {
+      handle(String(data)).catch((error: unknown) => {
+        console.error("Internal error occurred during message handling. Please check your implementation.", error);
+        socket.close(CloseCode.InternalServerError, this.#internal(error));
+      });
+    });
+  }
+}
+
+/**
+ * Serves graphql-ws on `wss`. Every `keepAliveMs` each open socket is pinged, and one that did not
+ * answer the previous ping is terminated (graphql-ws's rule: no pong within `keepAliveMs`).
+ */
+export function serveGraphqlWs<P extends ConnectionInitMessage["payload"] = ConnectionInitMessage["payload"]>(
+  options: ServerOptions<P, Extra> & { isProd?: boolean },
+  wss: WebSocketServer,
+  keepAliveMs: number,
+): { dispose(): Promise<void> } {
+  const isProd = options.isProd ?? process.env.NODE_ENV === "production";
+  const internal = (error: unknown) =>
+    isProd
+      ? "Internal server error"
+      : closeReason(error instanceof Error ? error.message : String(error), "Internal server error");
+  const server = makeServer<P, Extra>(options);
+  wss.options.handleProtocols = handleProtocols;
+
+  wss.once("error", (error) => {
+    console.error("Internal error emitted on the WebSocket server. Please check your implementation.", error);
+    for (const client of wss.clients) client.close(CloseCode.InternalServerError, internal(error));
+  });
+
+  const keepAlive =
+    keepAliveMs > 0 && Number.isFinite(keepAliveMs)
+      ? setInterval(() => {
+          for (const socket of wss.clients) {
+            if (socket.readyState !== socket.OPEN) continue;
+            if (unanswered.has(socket)) {
+              socket.terminate();
+              continue;
+            }
+            unanswered.add(socket);
+            socket.ping();
+          }
+        }, keepAliveMs)
+      : undefined;
+  keepAlive?.unref();
+
+  wss.on("connection", (socket) => {
+    socket.once("error", (error) => {
+      console.error("Internal error emitted on a WebSocket socket. Please check your implementation.", error);
+      socket.close(CloseCode.InternalServerError, internal(error));
+    });
+    socket.on("pong", answered);
+    const closed = server.opened(new Connection(socket, internal), { socket });
+    // `on`, not `once` (a socket closes once): once() wraps the listener in two more objects.
+    socket.on("close", (code, reason) => {
+      unanswered.delete(socket);
+      void closed(code, String(reason));
+    });
+  });
+
+  return {
+    async dispose() {
+      clearInterval(keepAlive);
+      for (const client of wss.clients) client.close(1001, "Going away");
+      wss.removeAllListeners();
+      await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
