@@ -15,6 +15,12 @@ export type Options = {
   subscribers: number;
   /** Events published per side of the fan-out (after one warm-up event). */
   events: number;
+  /**
+   * Our fan-out clients: "library" (the default) runs the graphql-ws client; "protocol" speaks
+   * graphql-ws itself and only JSON.parses each message, as the floor's clients do, so that the
+   * client library's work (on the same two cores as the server) does not count against us.
+   */
+  client: "protocol" | "library";
   scale: number;
   only: Scenario[];
   /** Write CPU profiles of the server children into this folder. */
@@ -24,7 +30,7 @@ export type Options = {
 };
 
 const USAGE = `npm run bench -- [--quick] [--subscribers=N] [--duration=S] [--rounds=N] [--warmup=S] [--connections=N]
-  [--events=N] [--scale=X] [--only=read,transport,writes,fanout] [--profile] [--profile-dir=DIR] [--keep] [--out=FILE]`;
+  [--events=N] [--client=protocol|library] [--scale=X] [--only=read,transport,writes,fanout] [--profile] [--profile-dir=DIR] [--keep] [--out=FILE]`;
 
 export function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
@@ -37,6 +43,7 @@ export function parseOptions(argv: string[]): Options {
       connections: { type: "string" },
       subscribers: { type: "string" },
       events: { type: "string" },
+      client: { type: "string" },
       scale: { type: "string" },
       only: { type: "string" },
       profile: { type: "boolean", default: false },
@@ -59,6 +66,8 @@ export function parseOptions(argv: string[]): Options {
   const quick = values.quick ?? false;
   const only = (values.only?.split(",") ?? [...SCENARIOS]) as Scenario[];
   for (const s of only) if (!SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s}\n${USAGE}`);
+  const client = values.client ?? "library";
+  if (client !== "protocol" && client !== "library") throw new Error(`unknown client ${client}\n${USAGE}`);
   return {
     quick,
     duration: num(values.duration, quick ? 6 : 30, "duration"),
@@ -67,6 +76,7 @@ export function parseOptions(argv: string[]): Options {
     connections: Math.round(num(values.connections, 10, "connections")),
     subscribers: Math.round(num(values.subscribers, 1000, "subscribers")),
     events: Math.round(num(values.events, quick ? 3 : 10, "events")),
+    client,
     scale: num(values.scale, 1, "scale"),
     only,
     profile: values.profile || values["profile-dir"] ? (values["profile-dir"] ?? "bench/profiles") : undefined,

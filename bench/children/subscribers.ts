@@ -5,7 +5,7 @@ import { type Client, createClient } from "graphql-ws";
 import WebSocket from "ws";
 import { serveCommands } from "../ipc.js";
 
-type Connect = { url: string; n: number; mode: "graphql-ws" | "raw"; query?: string };
+type Connect = { url: string; n: number; mode: "graphql-ws" | "protocol" | "raw"; query?: string };
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -74,6 +74,35 @@ function openRaw(url: string, index: number): Promise<void> {
   });
 }
 
+/**
+ * A graphql-ws subscriber that speaks the protocol itself (connection_init, subscribe, pong) and
+ * does per message what a raw client does (JSON.parse), so that the client library's own cost
+ * does not weigh on our side of the comparison.
+ */
+function openProtocol(url: string, query: string, index: number): Promise<void> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(url, "graphql-transport-ws");
+    sockets.push(socket);
+    socket.on("open", () => socket.send(JSON.stringify({ type: "connection_init", payload: {} })));
+    socket.on("error", (error) => {
+      if (errors.length < 5) errors.push(error.message);
+      resolve();
+    });
+    socket.on("close", () => resolve());
+    socket.on("message", (data) => {
+      const text = data.toString();
+      const message = JSON.parse(text) as { type: string; payload?: unknown };
+      if (message.type === "next") arrive(index, () => text);
+      else if (message.type === "ping") socket.send('{"type":"pong"}');
+      else if (message.type === "connection_ack") {
+        connected++;
+        socket.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query } }));
+        resolve();
+      } else if (message.type === "error" && errors.length < 5) errors.push(text.slice(0, 300));
+    });
+  });
+}
+
 serveCommands(
   {},
   {
@@ -84,7 +113,13 @@ serveCommands(
       for (let i = 0; i < args.n; i += inFlight) {
         const batch = [];
         for (let j = i; j < Math.min(args.n, i + inFlight); j++) {
-          batch.push(args.mode === "raw" ? openRaw(args.url, j) : openGraphqlWs(args.url, args.query ?? "", j));
+          batch.push(
+            args.mode === "raw"
+              ? openRaw(args.url, j)
+              : args.mode === "protocol"
+                ? openProtocol(args.url, args.query ?? "", j)
+                : openGraphqlWs(args.url, args.query ?? "", j),
+          );
         }
         await Promise.all(batch);
       }
