@@ -5,15 +5,15 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type ExecutionArgs, type ExecutionResult, GraphQLError } from "graphql";
 
-import { createYoga, isAsyncIterable, useReadinessCheck } from "graphql-yoga";
+import { createYoga, isAsyncIterable } from "graphql-yoga";
 import { WebSocketServer } from "ws";
-import { resolveViewer } from "./auth.js";
+import { ANONYMOUS, resolveViewer } from "./auth.js";
 import type { Config } from "./config.js";
 import { databaseUnavailableError, watchAvailability } from "./db/availability.js";
 import type { Database } from "./db/client.js";
 import { FeedHub } from "./feed/hub.js";
 import { sharedSubscribe, useSharedSubscriptionEvents } from "./feed/shared-execution.js";
-import type { Context } from "./graphql/context.js";
+import type { Context, Viewer } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
 import { trackRequests } from "./http/drain.js";
 import {
@@ -34,6 +34,7 @@ import {
   useExtraRules,
   useRequestLimits,
 } from "./http/limits.js";
+import { useReadiness } from "./http/readiness.js";
 import { allowWebSocketOrigin, useCsrfPrevention } from "./http/security.js";
 import { nextMessage } from "./http/ws-messages.js";
 import { serveGraphqlWs } from "./http/ws-server.js";
@@ -92,26 +93,20 @@ export function buildApp({ config, database, log }: AppDeps): App {
     cors: config.allowedOrigins ? { origin: config.allowedOrigins } : undefined,
     // Never a stack or an original message in a response, whatever NODE_ENV says.
     maskedErrors: { isDev: false, maskError: (error, message) => maskGraphqlError(error, message) },
-    context: async ({ request, connectionParams }): Promise<Context> => {
+    context: ({ request, connectionParams }): Context | Promise<Context> => {
       const header = connectionParams ? connectionParams.authorization : request.headers.get("authorization");
       // randomUUID() returns a tree of ~20 concatenated strings (~480 bytes); a subscription keeps
       // its context for its whole life, so keep a flat copy (56 bytes) instead.
       const requestId = request?.headers.get("x-request-id")?.slice(0, 100) || randomUUID().normalize();
-      return {
-        db,
-        viewer: await resolveViewer(db, config.adminToken, header ?? undefined),
-        requestId,
-        // The service's logger, not a child per request: making one was the largest single cost
-        // of `{ __typename }`; whoever logs adds the requestId.
-        log,
-        feed,
-      };
+      // The service's logger, not a child per request: making one was the largest single cost of
+      // `{ __typename }`; whoever logs adds the requestId.
+      const context = (viewer: Viewer): Context => ({ db, viewer, requestId, log, feed });
+      // Most requests carry no credentials: no promise to wait for then.
+      if (header === undefined || header === null || header === "") return context(ANONYMOUS);
+      return resolveViewer(db, config.adminToken, header).then(context);
     },
     plugins: [
-      useReadinessCheck({
-        endpoint: "/ready",
-        check: async () => ready && (await availability.check()),
-      }),
+      useReadiness("/ready", async () => ready && (await availability.check())),
       useCsrfPrevention(config.allowedOrigins),
       useRequestLimits(),
       useExtraRules(),

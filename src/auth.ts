@@ -8,6 +8,9 @@ import type { Viewer } from "./graphql/context.js";
 
 export const ENV_KEY_NAME = "ADMIN_TOKEN";
 
+/** The viewer of a request without credentials: one object for all of them. */
+export const ANONYMOUS: Viewer = Object.freeze({ admin: false, reason: "none" });
+
 export function hashToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
 }
@@ -32,7 +35,7 @@ export function bearerToken(header: unknown): string | undefined | null {
 
 export async function resolveViewer(db: Db, adminToken: string | undefined, header: unknown): Promise<Viewer> {
   const token = bearerToken(header);
-  if (token === undefined) return { admin: false, reason: "none" };
+  if (token === undefined) return ANONYMOUS;
   if (token === null) return { admin: false, reason: "invalid" };
   if (adminToken && sameSecret(token, adminToken)) return { admin: true, keyName: ENV_KEY_NAME };
   const [key] = await db
