@@ -9,7 +9,10 @@ import type { Plugin } from "graphql-yoga";
 
 const TTL_MS = 5_000;
 const MAX_ENTRIES = 10_000;
-const results = new Map<string, Promise<ExecutionResult>>();
+/** Results by operation key, then feed position: the key string is the subscription's own
+ * (interned, its hash computed once), so a lookup builds no string per subscriber. */
+const results = new Map<string, Map<number, Promise<ExecutionResult>>>();
+let entries = 0;
 const printed = new WeakMap<object, string>();
 /** Keys already in use, per document: every subscriber of an operation shares one key string. */
 const keys = new WeakMap<object, Map<string, string>>();
@@ -41,18 +44,35 @@ function positionOf(payload: unknown): number | undefined {
   return typeof position === "number" ? position : undefined;
 }
 
-function shared(key: string, run: () => Promise<ExecutionResult>): Promise<ExecutionResult> {
-  const existing = results.get(key);
-  if (existing) return existing;
-  if (results.size >= MAX_ENTRIES) results.delete(results.keys().next().value as string);
-  const promise = run();
-  results.set(key, promise);
+function sharedResult(key: string, position: number): Promise<ExecutionResult> | undefined {
+  return results.get(key)?.get(position);
+}
+
+function forget(key: string, position: number, promise: Promise<ExecutionResult>): void {
+  const byPosition = results.get(key);
+  if (byPosition?.get(position) !== promise) return;
+  byPosition.delete(position);
+  entries--;
+  if (byPosition.size === 0) results.delete(key);
+}
+
+/** Keeps `promise` as the result for (key, position) for TTL_MS after it settles. */
+function share(key: string, position: number, promise: Promise<ExecutionResult>): Promise<ExecutionResult> {
+  if (entries >= MAX_ENTRIES) {
+    const [oldestKey, byPosition] = results.entries().next().value as [string, Map<number, Promise<ExecutionResult>>];
+    const [oldest, settled] = byPosition.entries().next().value as [number, Promise<ExecutionResult>];
+    forget(oldestKey, oldest, settled);
+  }
+  let byPosition = results.get(key);
+  if (!byPosition) {
+    byPosition = new Map();
+    results.set(key, byPosition);
+  }
+  byPosition.set(position, promise);
+  entries++;
   promise.then(
-    () =>
-      setTimeout(() => {
-        if (results.get(key) === promise) results.delete(key);
-      }, TTL_MS).unref(),
-    () => results.delete(key),
+    () => setTimeout(forget, TTL_MS, key, position, promise).unref(),
+    () => forget(key, position, promise),
   );
   return promise;
 }
@@ -103,12 +123,16 @@ class SharedSubscription implements AsyncGenerator<ExecutionResult, undefined> {
   async #step(step: IteratorResult<unknown>): Promise<IteratorResult<ExecutionResult, undefined>> {
     if (step.done) return DONE;
     const payload = step.value;
-    const args = this.#args;
-    const finish = this.#finish;
-    const run = async () => finish((await execute({ ...args, rootValue: payload })) as ExecutionResult, args);
     const position = positionOf(payload);
-    const value = await (position === undefined ? run() : shared(`${position}\n${this.#key}`, run));
+    const value = await (position === undefined
+      ? this.#execute(payload)
+      : (sharedResult(this.#key, position) ?? share(this.#key, position, this.#execute(payload))));
     return { done: false, value };
+  }
+
+  async #execute(payload: unknown): Promise<ExecutionResult> {
+    const args = this.#args;
+    return this.#finish((await execute({ ...args, rootValue: payload })) as ExecutionResult, args);
   }
 }
 
