@@ -22,11 +22,14 @@ export type Target = { kind: "postgres"; url: string } | { kind: "pglite"; dataD
 export async function openRawSql(target: Target, poolMax = 10): Promise<RawSql> {
   if (target.kind === "postgres") {
     const client = postgres(target.url, { max: poolMax, onnotice: () => {} });
+    // Prepared, as our server prepares its hot statements (src/db/prepared.ts): the floor is the
+    // best the same SQL can do.
+    const prepare = { prepare: true };
     return {
-      query: (text, params = []) => client.unsafe(text, params as never[]) as unknown as Promise<Row[]>,
+      query: (text, params = []) => client.unsafe(text, params as never[], prepare) as unknown as Promise<Row[]>,
       transaction: (work) =>
         client.begin((tx) =>
-          work((text, params = []) => tx.unsafe(text, params as never[]) as unknown as Promise<Row[]>),
+          work((text, params = []) => tx.unsafe(text, params as never[], prepare) as unknown as Promise<Row[]>),
         ) as Promise<never>,
       close: () => client.end({ timeout: 5 }),
     };

@@ -21,6 +21,9 @@ const schema = z.object({
   SEED: boolFromEnv.default(true),
   DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Distinct statements prepared per process on PostgreSQL; 0 turns preparing off (PgBouncer in
+   * transaction mode before 1.21 cannot keep prepared statements). */
+  DB_PREPARED_STATEMENTS: z.coerce.number().int().min(0).max(10_000).default(200),
   /** Browser origins allowed for CORS and WebSocket upgrades (comma-separated); unset: any. */
   ALLOWED_ORIGINS: z.string().optional(),
   /** On SIGTERM, keep serving (with /ready at 503) this long before closing, for load balancers. */
@@ -42,6 +45,7 @@ export type Config = {
   seed: boolean;
   dbPoolMax: number;
   dbStatementTimeoutMs: number;
+  dbPreparedStatements: number;
   allowedOrigins: string[] | undefined;
   shutdownDelayMs: number;
   subscriptionQueueLimit: number;
@@ -68,6 +72,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seed: e.SEED,
     dbPoolMax: e.DB_POOL_MAX,
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    dbPreparedStatements: e.DB_PREPARED_STATEMENTS,
     allowedOrigins: e.ALLOWED_ORIGINS?.split(",")
       .map((o) => o.trim())
       .filter(Boolean),

@@ -13,6 +13,7 @@ const database = await openDatabase({
   dataDir: config.dataDir,
   poolMax: config.dbPoolMax,
   statementTimeoutMs: config.dbStatementTimeoutMs,
+  preparedStatements: config.dbPreparedStatements,
 });
 await migrate(database);
 if (config.seed) {

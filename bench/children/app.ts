@@ -25,6 +25,7 @@ const database = await openDatabase({
   dataDir: config.dataDir,
   poolMax: config.dbPoolMax,
   statementTimeoutMs: config.dbStatementTimeoutMs,
+  preparedStatements: config.dbPreparedStatements,
   onQuery: (sql, params) => {
     statements++;
     if (isFeedRead(sql)) feedReads++;

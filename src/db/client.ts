@@ -10,6 +10,7 @@ import type { PgAsyncDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import { preparing } from "./prepared.js";
 import { relations } from "./relations.js";
 
 export type Db = PgAsyncDatabase<PgQueryResultHKT, typeof relations>;
@@ -40,9 +41,13 @@ export type DatabaseOptions = {
   dataDir?: string;
   poolMax?: number;
   statementTimeoutMs?: number;
+  /** Distinct statements prepared per process (PostgreSQL only); 0: none. Default 200. */
+  preparedStatements?: number;
   /** Called with every SQL statement: the tests count statements with it. */
   onQuery?: (sql: string, params: unknown[]) => void;
 };
+
+const DEFAULT_PREPARED_STATEMENTS = 200;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const logger: DrizzleLogger | undefined = options.onQuery
@@ -65,7 +70,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         idle_in_transaction_session_timeout: Math.max(timeout * 3, 30_000),
       },
     });
-    const db = drizzlePostgres({ client, relations, logger }) as unknown as Db;
+    const max = options.preparedStatements ?? DEFAULT_PREPARED_STATEMENTS;
+    const queries = max > 0 ? preparing(client, { max }) : client;
+    const db = drizzlePostgres({ client: queries, relations, logger }) as unknown as Db;
     return {
       db,
       kind: "postgres",

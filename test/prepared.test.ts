@@ -1,0 +1,56 @@
+// Prepared statements on PostgreSQL (src/db/prepared.ts): a statement is prepared from its
+// second run, at most DB_PREPARED_STATEMENTS of them, and reads answer the same either way.
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Database, openDatabase } from "../src/db/client.js";
+import { rowsOf } from "../src/db/rows.js";
+import { personTable } from "../src/db/tables.js";
+import { createTestDatabase, onPostgres, type TestDatabase } from "./support/database.js";
+
+let fixture: TestDatabase;
+let single: Database;
+
+beforeAll(async () => {
+  if (!onPostgres) return;
+  fixture = await createTestDatabase({ seed: true });
+  // One connection, so that pg_prepared_statements (per session) shows all this client prepared.
+  single = await openDatabase({ databaseUrl: fixture.url, poolMax: 1, preparedStatements: 2 });
+});
+afterAll(async () => {
+  await single?.close();
+  await fixture?.drop();
+});
+
+/** Our statements prepared on the connection (postgres.js prepares its own type lookup too). */
+async function preparedTexts(): Promise<string[]> {
+  const result = await single.db.execute<{ statement: string }>(sql`select statement from pg_prepared_statements`);
+  return rowsOf<{ statement: string }>(result)
+    .map((r) => r.statement)
+    .filter((text) => text.includes('"person"'));
+}
+
+describe.skipIf(!onPostgres)("prepared statements", () => {
+  it("prepare a statement from its second run, the first DB_PREPARED_STATEMENTS only, with the same answers", async () => {
+    const byName = (name: string) =>
+      single.db.query.person.findFirst({ where: { name }, columns: { name: true, slug: true } });
+    const bySlug = (slug: string) =>
+      single.db.query.person.findFirst({ where: { slug }, columns: { name: true } });
+    const byId = (id: number) => single.db.select({ name: personTable.name }).from(personTable).where(sql`id = ${id}`);
+
+    const first = await byName("Vadim Krasikov");
+    expect(first?.slug).toBeTruthy();
+    expect(await preparedTexts()).toEqual([]);
+    expect(await byName("Vadim Krasikov")).toEqual(first);
+    expect(await byName("Evan Gershkovich")).toMatchObject({ name: "Evan Gershkovich" });
+    expect(await preparedTexts()).toHaveLength(1);
+
+    expect(await bySlug(first?.slug as string)).toEqual({ name: "Vadim Krasikov" });
+    expect(await bySlug(first?.slug as string)).toEqual({ name: "Vadim Krasikov" });
+    expect(await preparedTexts()).toHaveLength(2);
+
+    // The cap is reached: a third statement keeps running unprepared.
+    const [row] = await byId(1);
+    expect((await byId(1))[0]).toEqual(row);
+    expect(await preparedTexts()).toHaveLength(2);
+  });
+});
