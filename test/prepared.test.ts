@@ -33,8 +33,7 @@ describe.skipIf(!onPostgres)("prepared statements", () => {
   it("prepare a statement from its second run, the first DB_PREPARED_STATEMENTS only, with the same answers", async () => {
     const byName = (name: string) =>
       single.db.query.person.findFirst({ where: { name }, columns: { name: true, slug: true } });
-    const bySlug = (slug: string) =>
-      single.db.query.person.findFirst({ where: { slug }, columns: { name: true } });
+    const bySlug = (slug: string) => single.db.query.person.findFirst({ where: { slug }, columns: { name: true } });
     const byId = (id: number) => single.db.select({ name: personTable.name }).from(personTable).where(sql`id = ${id}`);
 
     const first = await byName("Vadim Krasikov");
