@@ -52,8 +52,6 @@ export type App = {
   server: Server;
   /** The process's feed reader (subscriptions). */
   feed: FeedHub;
-  /** The Yoga instance, for in-process requests (`yoga.fetch`) without a socket. */
-  yoga: { fetch(input: string, init?: RequestInit): Promise<Response> | Response };
   start(port?: number, host?: string): Promise<number>;
   stop(): Promise<void>;
 };
@@ -196,7 +194,6 @@ export function buildApp({ config, database, log }: AppDeps): App {
   return {
     server,
     feed,
-    yoga,
     async start(port = config.port, host = config.host) {
       await feed.start();
       await new Promise<void>((resolve, reject) => {
