@@ -45,8 +45,6 @@ const GOING_AWAY = 1001;
 /** stop() finishes within this (main.ts exits after 10 s whatever happens). */
 const STOP_DEADLINE_MS = 8_000;
 const WS_CLOSE_GRACE_MS = 2_000;
-/** graphql-ws pings every 12 s and drops a socket that has not answered the previous ping. */
-const WS_KEEPALIVE_MS = 12_000;
 
 export type App = {
   server: Server;
@@ -188,7 +186,7 @@ export function buildApp({ config, database, log }: AppDeps): App {
       },
     },
     wsServer,
-    WS_KEEPALIVE_MS,
+    config.wsKeepaliveMs,
   );
 
   return {

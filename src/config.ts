@@ -28,6 +28,8 @@ const schema = z.object({
   ALLOWED_ORIGINS: z.string().optional(),
   /** On SIGTERM, keep serving (with /ready at 503) this long before closing, for load balancers. */
   SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(5_000).default(0),
+  /** graphql-ws: every socket is pinged this often, and dropped when it did not answer the last ping. */
+  WS_KEEPALIVE_MS: z.coerce.number().int().min(100).max(600_000).default(12_000),
   /** Events a subscriber may fall behind before its subscription is closed. */
   SUBSCRIPTION_QUEUE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(1000),
   /** Safety poll of the feed while anyone is subscribed, beside LISTEN/NOTIFY. */
@@ -46,6 +48,7 @@ export type Config = {
   dbPoolMax: number;
   dbStatementTimeoutMs: number;
   dbPreparedStatements: number;
+  wsKeepaliveMs: number;
   allowedOrigins: string[] | undefined;
   shutdownDelayMs: number;
   subscriptionQueueLimit: number;
@@ -73,6 +76,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     dbPoolMax: e.DB_POOL_MAX,
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     dbPreparedStatements: e.DB_PREPARED_STATEMENTS,
+    wsKeepaliveMs: e.WS_KEEPALIVE_MS,
     allowedOrigins: e.ALLOWED_ORIGINS?.split(",")
       .map((o) => o.trim())
       .filter(Boolean),

@@ -1,18 +1,34 @@
 // Idle subscriptions are kept alive on both transports: SSE comment lines from Yoga (every 12 s,
-// every 300 ms under NODE_ENV=test) and WebSocket pings from graphql-ws (every 12 s).
+// every 300 ms under NODE_ENV=test) and WebSocket pings (WS_KEEPALIVE_MS, 300 ms here), and a
+// socket that stops answering pings is dropped.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { startServer, type TestServer } from "./support/server.js";
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startServer({ seed: false });
+  server = await startServer({ seed: false, env: { WS_KEEPALIVE_MS: String(KEEPALIVE_MS) } });
 });
 afterAll(async () => {
   await server?.close();
 });
 
 const QUERY = "subscription { releaseAdded { cursor } }";
+const KEEPALIVE_MS = 300;
+
+/** A graphql-ws client socket with one live subscription; `autoPong: false` never answers pings. */
+async function subscribed(autoPong = true): Promise<{ socket: WebSocket; closed: () => number | undefined }> {
+  const socket = new WebSocket(server.wsUrl, "graphql-transport-ws", { autoPong });
+  await new Promise((resolve) => socket.once("open", resolve));
+  let closed: number | undefined;
+  socket.once("close", (code) => {
+    closed = code;
+  });
+  socket.send(JSON.stringify({ type: "connection_init", payload: {} }));
+  await new Promise((resolve) => socket.once("message", resolve)); // connection_ack
+  socket.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query: QUERY } }));
+  return { socket, closed: () => closed };
+}
 
 describe("keepalive on an idle subscription", () => {
   it("SSE: comment lines keep arriving while no event does", async () => {
@@ -37,25 +53,39 @@ describe("keepalive on an idle subscription", () => {
     expect(text).not.toMatch(/event: next/);
   });
 
-  it("graphql-ws: the server pings an idle socket", { timeout: 20_000 }, async () => {
-    const socket = new WebSocket(server.wsUrl, "graphql-transport-ws");
-    await new Promise((resolve) => socket.once("open", resolve));
-    let closed: number | undefined;
-    socket.once("close", (code) => {
-      closed = code;
-    });
-    socket.send(JSON.stringify({ type: "connection_init", payload: {} }));
-    await new Promise((resolve) => socket.once("message", resolve)); // connection_ack
-    socket.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query: QUERY } }));
-    const started = Date.now();
-    const pinged = await Promise.race([
-      new Promise((resolve) => socket.once("ping", () => resolve(true))),
-      new Promise((resolve) => setTimeout(() => resolve(false), 13_000)),
-    ]);
-    const waited = Date.now() - started;
-    expect(closed).toBeUndefined();
+  it("graphql-ws: the server pings an idle socket, and keeps it while it answers", async () => {
+    const { socket, closed } = await subscribed();
+    let pings = 0;
+    socket.on("ping", () => pings++);
+    await new Promise((resolve) => setTimeout(resolve, KEEPALIVE_MS * 5));
+    expect(pings).toBeGreaterThanOrEqual(3);
+    expect(closed()).toBeUndefined();
     socket.close();
-    expect(pinged).toBe(true);
-    expect(waited).toBeLessThan(13_000);
+  });
+
+  it("graphql-ws: a socket that stops answering pings is dropped, its subscription ended", async () => {
+    const deadline = Date.now() + 10_000;
+    // The earlier tests' subscriptions end as their sockets close.
+    while (server.app.feed.subscriberCount > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const before = server.app.feed.subscriberCount;
+    const { socket, closed } = await subscribed(false);
+    while (server.app.feed.subscriberCount <= before && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(server.app.feed.subscriberCount).toBe(before + 1);
+    const started = Date.now();
+    while (closed() === undefined && Date.now() - started < KEEPALIVE_MS * 10) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // Terminated, not closed with a handshake: 1006 at the client.
+    expect(closed()).toBe(1006);
+    expect(Date.now() - started).toBeLessThan(KEEPALIVE_MS * 4);
+    while (server.app.feed.subscriberCount > before && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(server.app.feed.subscriberCount).toBe(before);
+    socket.terminate();
   });
 });
