@@ -136,7 +136,7 @@ export function buildApp({ config, database, log }: AppDeps): App {
       subscribe: (args: ExecutionArgs) =>
         (availability.available
           ? subscribeEvents({ ...args, rootValue: undefined })
-          : { errors: [databaseUnavailableError()] }) as never,
+          : { errors: [withoutHttpExtension(databaseUnavailableError())] }) as never,
       connectionInitWaitTimeout: LIMITS.connectionInitWaitMs,
       // Each result is serialised once, however many subscribers share it.
       onNext: (ctx, id, _payload, _args, result) => nextMessage(ctx.extra.socket as GuardedWebSocket, id, result),

@@ -127,6 +127,15 @@ describe.skipIf(!canRunCluster)("PostgreSQL safety", () => {
     socket.sendJson({ id: "down", type: "subscribe", payload: { query: "{ stats { persons } }" } });
     const messages = await socket.operation("down");
     expect(JSON.stringify(messages)).toContain("DATABASE_UNAVAILABLE");
+    // A subscription too, answered at once, without Yoga's HTTP status hint.
+    socket.sendJson({
+      id: "down-sub",
+      type: "subscribe",
+      payload: { query: "subscription { releaseAdded { cursor } }" },
+    });
+    const refused = await socket.operation("down-sub");
+    expect(JSON.stringify(refused)).toContain("DATABASE_UNAVAILABLE");
+    expect(JSON.stringify([...messages, ...refused])).not.toMatch(/"http"|stack/);
     expect(socket.open).toBe(true);
 
     await restarting;

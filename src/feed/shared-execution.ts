@@ -4,7 +4,15 @@
 // that concern one subscriber only (overflow, database unavailable) are executed for it alone.
 // What every result needs (error reporting, masking) is done here too, once per result: the
 // per-subscriber hooks of a plugin pipeline were most of the cost of a 10,000-subscriber event.
-import { createSourceEventStream, type ExecutionArgs, type ExecutionResult, execute, print } from "graphql";
+import {
+  createSourceEventStream,
+  type ExecutionArgs,
+  type ExecutionResult,
+  execute,
+  GraphQLError,
+  getOperationAST,
+  print,
+} from "graphql";
 import type { Plugin } from "graphql-yoga";
 
 const TTL_MS = 5_000;
@@ -18,6 +26,20 @@ const printed = new WeakMap<object, string>();
 const keys = new WeakMap<object, Map<string, string>>();
 /** Distinct keys interned per document; past it, a subscriber keeps its own copy. */
 const MAX_KEYS_PER_DOCUMENT = 1_000;
+/** Longer keys are not interned: an interned key lives as long as its document is cached. */
+const MAX_INTERNED_KEY_LENGTH = 4_096;
+
+/** The variables the operation declares: graphql ignores any others, and so does sharing. */
+function declaredVariables(args: ExecutionArgs): Record<string, unknown> {
+  const given = args.variableValues ?? {};
+  const operation = getOperationAST(args.document, args.operationName);
+  const declared: Record<string, unknown> = {};
+  for (const definition of operation?.variableDefinitions ?? []) {
+    const name = definition.variable.name.value;
+    if (name in given) declared[name] = given[name];
+  }
+  return declared;
+}
 
 function operationKey(args: ExecutionArgs): string {
   let text = printed.get(args.document);
@@ -26,7 +48,9 @@ function operationKey(args: ExecutionArgs): string {
     printed.set(args.document, text);
   }
   const viewer = (args.contextValue as { viewer?: { admin?: boolean } } | undefined)?.viewer;
-  const key = `${args.operationName ?? ""}\n${viewer?.admin ? "admin" : "public"}\n${JSON.stringify(args.variableValues ?? {})}\n${text}`;
+  const variables = JSON.stringify(declaredVariables(args));
+  const key = `${args.operationName ?? ""}\n${viewer?.admin ? "admin" : "public"}\n${variables}\n${text}`;
+  if (key.length > MAX_INTERNED_KEY_LENGTH) return key;
   let known = keys.get(args.document);
   if (known === undefined) {
     known = new Map();
@@ -94,6 +118,7 @@ class SharedSubscription implements AsyncGenerator<ExecutionResult, undefined> {
   readonly #args: ExecutionArgs;
   readonly #key: string;
   readonly #finish: FinishResult;
+  #failed = false;
 
   constructor(source: AsyncIterable<unknown>, args: ExecutionArgs, finish: FinishResult) {
     this.#source = source[Symbol.asyncIterator]();
@@ -103,7 +128,11 @@ class SharedSubscription implements AsyncGenerator<ExecutionResult, undefined> {
   }
 
   next(): Promise<IteratorResult<ExecutionResult, undefined>> {
-    return this.#source.next().then((step) => this.#step(step));
+    if (this.#failed) return Promise.resolve(DONE);
+    return this.#source
+      .next()
+      .then((step) => this.#step(step))
+      .catch((error: unknown) => this.#fail(error));
   }
 
   async return(): Promise<IteratorReturnResult<undefined>> {
@@ -128,6 +157,18 @@ class SharedSubscription implements AsyncGenerator<ExecutionResult, undefined> {
       ? this.#execute(payload)
       : (sharedResult(this.#key, position) ?? share(this.#key, position, this.#execute(payload))));
     return { done: false, value };
+  }
+
+  /**
+   * Something threw on the way (a bug, not a client's mistake): the subscriber gets one result
+   * with the error reported and masked like any other, then the subscription ends, rather
+   * than graphql-ws sending the raw message.
+   */
+  async #fail(error: unknown): Promise<IteratorResult<ExecutionResult, undefined>> {
+    this.#failed = true;
+    await Promise.resolve(this.#source.return?.()).catch(() => {});
+    const wrapped = new GraphQLError("Unexpected error.", { originalError: error as Error });
+    return { done: false, value: this.#finish({ errors: [wrapped] }, this.#args) };
   }
 
   async #execute(payload: unknown): Promise<ExecutionResult> {
