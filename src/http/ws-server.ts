@@ -15,6 +15,11 @@ function closeReason(reason: string, whenTooLong: string): string {
   return Buffer.byteLength(reason) > 123 ? whenTooLong : reason;
 }
 
+const KEEPALIVE_SLICES = 10;
+/** The keepalive slice each socket is swept in. */
+const sliceOf = new WeakMap<WebSocket, number>();
+let connections = 0;
+
 /** Sockets pinged by the last sweep that have not answered yet. */
 const unanswered = new WeakSet<WebSocket>();
 
@@ -87,11 +92,15 @@ export function serveGraphqlWs<P extends ConnectionInitMessage["payload"] = Conn
     for (const client of wss.clients) client.close(CloseCode.InternalServerError, internal(error));
   });
 
+  // The sockets are swept in KEEPALIVE_SLICES slices, one every keepAliveMs / KEEPALIVE_SLICES,
+  // so that 100,000 sockets are not all pinged (and all answer) in one tick.
+  let tick = 0;
   const keepAlive =
     keepAliveMs > 0 && Number.isFinite(keepAliveMs)
       ? setInterval(() => {
+          const slice = tick++ % KEEPALIVE_SLICES;
           for (const socket of wss.clients) {
-            if (socket.readyState !== socket.OPEN) continue;
+            if (socket.readyState !== socket.OPEN || sliceOf.get(socket) !== slice) continue;
             if (unanswered.has(socket)) {
               socket.terminate();
               continue;
@@ -99,7 +108,7 @@ export function serveGraphqlWs<P extends ConnectionInitMessage["payload"] = Conn
             unanswered.add(socket);
             socket.ping();
           }
-        }, keepAliveMs)
+        }, keepAliveMs / KEEPALIVE_SLICES)
       : undefined;
   keepAlive?.unref();
 
@@ -108,6 +117,7 @@ export function serveGraphqlWs<P extends ConnectionInitMessage["payload"] = Conn
       console.error("Internal error emitted on a WebSocket socket. Please check your implementation.", error);
       socket.close(CloseCode.InternalServerError, internal(error));
     });
+    sliceOf.set(socket, connections++ % KEEPALIVE_SLICES);
     socket.on("pong", answered);
     const closed = server.opened(new Connection(socket, internal), { socket });
     // `on`, not `once` (a socket closes once): once() wraps the listener in two more objects.
