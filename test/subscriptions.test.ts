@@ -237,3 +237,34 @@ describe("subscriptions sharing one socket", () => {
     }
   });
 });
+
+describe("sharing an event's execution", () => {
+  it("spans subscribers resuming from different cursors and with different filters", async () => {
+    const query = `subscription ($after: String, $from: CountryCode) {
+      releaseAdded(after: $after, fromCountry: $from) { cursor release { id person { name sentences { kind } } } }
+    }`;
+    const others = server.app.feed.subscriberCount;
+    const head = await headCursor();
+    const subscribers = [
+      track(wsSubscribe(server.wsUrl, query, {})),
+      track(wsSubscribe(server.wsUrl, query, { after: head })),
+      track(wsSubscribe(server.wsUrl, query, { from: "RU" })),
+      track(sseSubscribe(server.url, query, { after: head, from: "RU" })),
+    ];
+    const deadline = Date.now() + 10_000;
+    while (server.app.feed.subscriberCount < others + 4 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    server.statements.length = 0;
+    // Fact 20,000 is a release from RU: every one of the four takes it.
+    const written = await writeFact(server.database.db, world, 20_000);
+    for (const subscriber of subscribers) await subscriber.until((results) => results.length > 0);
+    const results = subscribers.map((s) => s.results[0]);
+    for (const result of results) expect(result).toEqual(results[0]);
+    expect(keyOf(results[0]?.data?.releaseAdded.release.id)).toBe(written.id);
+    // The event's release, person and sentences were loaded once for all four (only this
+    // document asks for sentences; the hub's read of the feed rows joins nothing).
+    const loads = server.statements.filter((s) => /from "release"/i.test(s) && /"sentence"/.test(s));
+    expect(loads, loads.join("\n----\n")).toHaveLength(1);
+  });
+});

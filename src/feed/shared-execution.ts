@@ -4,16 +4,9 @@
 // that concern one subscriber only (overflow, database unavailable) are executed for it alone.
 // What every result needs (error reporting, masking) is done here too, once per result: the
 // per-subscriber hooks of a plugin pipeline were most of the cost of a 10,000-subscriber event.
-import {
-  createSourceEventStream,
-  type ExecutionArgs,
-  type ExecutionResult,
-  execute,
-  GraphQLError,
-  getOperationAST,
-  print,
-} from "graphql";
+import { createSourceEventStream, type ExecutionArgs, type ExecutionResult, execute, GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { operationKey } from "./operation-key.js";
 
 const TTL_MS = 5_000;
 const MAX_ENTRIES = 10_000;
@@ -21,47 +14,6 @@ const MAX_ENTRIES = 10_000;
  * (interned, its hash computed once), so a lookup builds no string per subscriber. */
 const results = new Map<string, Map<number, Promise<ExecutionResult>>>();
 let entries = 0;
-const printed = new WeakMap<object, string>();
-/** Keys already in use, per document: every subscriber of an operation shares one key string. */
-const keys = new WeakMap<object, Map<string, string>>();
-/** Distinct keys interned per document; past it, a subscriber keeps its own copy. */
-const MAX_KEYS_PER_DOCUMENT = 1_000;
-/** Longer keys are not interned: an interned key lives as long as its document is cached. */
-const MAX_INTERNED_KEY_LENGTH = 4_096;
-
-/** The variables the operation declares: graphql ignores any others, and so does sharing. */
-function declaredVariables(args: ExecutionArgs): Record<string, unknown> {
-  const given = args.variableValues ?? {};
-  const operation = getOperationAST(args.document, args.operationName);
-  const declared: Record<string, unknown> = {};
-  for (const definition of operation?.variableDefinitions ?? []) {
-    const name = definition.variable.name.value;
-    if (name in given) declared[name] = given[name];
-  }
-  return declared;
-}
-
-function operationKey(args: ExecutionArgs): string {
-  let text = printed.get(args.document);
-  if (text === undefined) {
-    text = print(args.document);
-    printed.set(args.document, text);
-  }
-  const viewer = (args.contextValue as { viewer?: { admin?: boolean } } | undefined)?.viewer;
-  const variables = JSON.stringify(declaredVariables(args));
-  const key = `${args.operationName ?? ""}\n${viewer?.admin ? "admin" : "public"}\n${variables}\n${text}`;
-  if (key.length > MAX_INTERNED_KEY_LENGTH) return key;
-  let known = keys.get(args.document);
-  if (known === undefined) {
-    known = new Map();
-    keys.set(args.document, known);
-  }
-  const existing = known.get(key);
-  if (existing !== undefined) return existing;
-  if (known.size < MAX_KEYS_PER_DOCUMENT) known.set(key, key);
-  return key;
-}
-
 function positionOf(payload: unknown): number | undefined {
   if (typeof payload !== "object" || payload === null) return undefined;
   const position = (payload as { position?: unknown }).position;
