@@ -1,20 +1,14 @@
 // config → database (migrated, seeded) → app → listen; SIGTERM/SIGINT → drain and stop.
 import { buildApp } from "./app.js";
 import { loadConfig } from "./config.js";
-import { openDatabase } from "./db/client.js";
+import { databaseOptions, openDatabase } from "./db/client.js";
 import { migrate } from "./db/migrate.js";
 import { seedIfEmpty } from "./facts/seed.js";
 import { createLogger } from "./logger.js";
 
 const config = loadConfig();
 const log = createLogger(config.logLevel);
-const database = await openDatabase({
-  databaseUrl: config.databaseUrl,
-  dataDir: config.dataDir,
-  poolMax: config.dbPoolMax,
-  statementTimeoutMs: config.dbStatementTimeoutMs,
-  preparedStatements: config.dbPreparedStatements,
-});
+const database = await openDatabase(databaseOptions(config));
 await migrate(database);
 if (config.seed) {
   const summary = await seedIfEmpty(database.db);

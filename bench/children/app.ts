@@ -3,7 +3,7 @@
 // itself carries no bench-only endpoint.
 import { buildApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
-import { openDatabase } from "../../src/db/client.js";
+import { databaseOptions, openDatabase } from "../../src/db/client.js";
 import { createLogger } from "../../src/logger.js";
 import { serveCommands, settledMemory } from "../ipc.js";
 
@@ -21,11 +21,7 @@ function isFeedRead(sql: string): boolean {
 
 const config = loadConfig({ ...process.env, LOG_LEVEL: "silent", SEED: "false", PORT: "0" });
 const database = await openDatabase({
-  databaseUrl: config.databaseUrl,
-  dataDir: config.dataDir,
-  poolMax: config.dbPoolMax,
-  statementTimeoutMs: config.dbStatementTimeoutMs,
-  preparedStatements: config.dbPreparedStatements,
+  ...databaseOptions(config),
   onQuery: (sql, params) => {
     statements++;
     if (isFeedRead(sql)) feedReads++;

@@ -10,6 +10,7 @@ import type { PgAsyncDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
+import type { Config } from "../config.js";
 import { preparing } from "./prepared.js";
 import { relations } from "./relations.js";
 
@@ -48,6 +49,17 @@ export type DatabaseOptions = {
 };
 
 const DEFAULT_PREPARED_STATEMENTS = 200;
+
+/** The service's database settings from its configuration. */
+export function databaseOptions(config: Config): DatabaseOptions {
+  return {
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolMax: config.dbPoolMax,
+    statementTimeoutMs: config.dbStatementTimeoutMs,
+    preparedStatements: config.dbPreparedStatements,
+  };
+}
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const logger: DrizzleLogger | undefined = options.onQuery
