@@ -33,7 +33,7 @@ export class FeedSubscription implements AsyncIterableIterator<Delivery>, FeedLi
   #phase: "replay" | "live" | "overflow" | "unavailable" | "done";
   #attached = false;
   /** The pending next() of a live subscriber waiting for an event. */
-  #waiter: ((result: Promise<IteratorResult<Delivery, undefined>>) => void) | undefined;
+  #waiter: ((result: IteratorResult<Delivery, undefined>) => void) | undefined;
 
   constructor(hub: FeedHub, options: FeedSubscriptionOptions) {
     this.#hub = hub;
@@ -55,35 +55,43 @@ export class FeedSubscription implements AsyncIterableIterator<Delivery>, FeedLi
    * then holds one pending promise, not a suspended call.
    */
   next(): Promise<IteratorResult<Delivery, undefined>> {
+    const taken = this.#take();
+    if (taken) return Promise.resolve(taken);
+    if (this.#phase === "replay") {
+      return this.#replayPage().then(
+        () => this.next(),
+        (error: unknown) => {
+          // Thrown, this would reach graphql-ws as a raw error message and abort an SSE stream.
+          this.#hub.log.warn({ err: error }, "cannot replay the feed; ending the subscription");
+          if (this.#phase === "replay") this.#phase = "unavailable";
+          return this.next();
+        },
+      );
+    }
+    return new Promise((resolve) => {
+      this.#waiter = resolve;
+    });
+  }
+
+  /** What next() can answer at once: a queued event, or how the subscription ended. */
+  #take(): IteratorResult<Delivery, undefined> | undefined {
     const item = this.#queue.shift();
     if (item) {
       // A drained queue goes back to an empty array: a grown one would stay grown for every subscriber.
       if (this.#queue.length === 0) this.#queue = [];
-      return Promise.resolve({ value: item, done: false });
+      return { value: item, done: false };
     }
     switch (this.#phase) {
       case "done":
-        return Promise.resolve(DONE);
+        return DONE;
       case "overflow":
         this.#finish();
-        return Promise.resolve({ value: OVERFLOW, done: false });
+        return { value: OVERFLOW, done: false };
       case "unavailable":
         this.#finish();
-        return Promise.resolve({ value: UNAVAILABLE, done: false });
-      case "replay":
-        return this.#replayPage().then(
-          () => this.next(),
-          (error: unknown) => {
-            // Thrown, this would reach graphql-ws as a raw error message and abort an SSE stream.
-            this.#hub.log.warn({ err: error }, "cannot replay the feed; ending the subscription");
-            if (this.#phase === "replay") this.#phase = "unavailable";
-            return this.next();
-          },
-        );
-      case "live":
-        return new Promise((resolve) => {
-          this.#waiter = resolve;
-        });
+        return { value: UNAVAILABLE, done: false };
+      default:
+        return undefined;
     }
   }
 
@@ -156,8 +164,11 @@ export class FeedSubscription implements AsyncIterableIterator<Delivery>, FeedLi
    * this subscriber's filter drops.) */
   #wakeUp(): void {
     const waiter = this.#waiter;
-    if (!waiter || (this.#phase === "live" && this.#queue.length === 0)) return;
+    if (!waiter) return;
+    // The answer itself, not a promise of it: resolving with a promise costs two more ticks.
+    const taken = this.#take();
+    if (!taken) return;
     this.#waiter = undefined;
-    waiter(this.next());
+    waiter(taken);
   }
 }
