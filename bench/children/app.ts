@@ -41,6 +41,9 @@ serveCommands(
       return null;
     },
     stats: () => ({ statements, feedReads, ...settledMemory() }),
+    // Without the full collections of `stats`: their lazy sweeping would spill into the next
+    // measured event.
+    counts: () => ({ statements, feedReads }),
     capture: () => captured,
   },
   async () => {
