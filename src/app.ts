@@ -187,6 +187,7 @@ export function buildApp({ config, database, log }: AppDeps): App {
     },
     wsServer,
     config.wsKeepaliveMs,
+    log.child({ component: "graphql-ws" }),
   );
 
   return {

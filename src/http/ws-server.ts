@@ -7,13 +7,13 @@
 // feel free to copy the code over and adjust it to your needs".)
 import { CloseCode, type ConnectionInitMessage, handleProtocols, makeServer, type ServerOptions } from "graphql-ws";
 import type { WebSocket, WebSocketServer } from "ws";
+import type { Logger } from "../logger.js";
 
 export type Extra = { readonly socket: WebSocket };
 
-/** A close reason is at most 123 bytes (RFC 6455 §5.5). */
-function closeReason(reason: string, whenTooLong: string): string {
-  return Buffer.byteLength(reason) > 123 ? whenTooLong : reason;
-}
+/** The close reason after an internal error: never the error's own message, whatever NODE_ENV
+ * says (as for every other error the service answers). */
+const INTERNAL_ERROR = "Internal server error";
 
 const KEEPALIVE_SLICES = 10;
 /** The keepalive slice each socket is swept in. */
@@ -34,11 +34,12 @@ function answered(this: WebSocket) {
  */
 class Connection {
   readonly #socket: WebSocket;
-  readonly #internal: (error: unknown) => string;
 
-  constructor(socket: WebSocket, internal: (error: unknown) => string) {
+  readonly #log: Logger;
+
+  constructor(socket: WebSocket, log: Logger) {
     this.#socket = socket;
-    this.#internal = internal;
+    this.#log = log;
   }
 
   get protocol(): string {
@@ -63,8 +64,8 @@ class Connection {
     const socket = this.#socket;
     socket.on("message", (data) => {
       handle(String(data)).catch((error: unknown) => {
-        console.error("Internal error occurred during message handling. Please check your implementation.", error);
-        socket.close(CloseCode.InternalServerError, this.#internal(error));
+        this.#log.error({ err: error }, "graphql-ws failed to handle a message");
+        socket.close(CloseCode.InternalServerError, INTERNAL_ERROR);
       });
     });
   }
@@ -75,21 +76,17 @@ class Connection {
  * answer the previous ping is terminated (graphql-ws's rule: no pong within `keepAliveMs`).
  */
 export function serveGraphqlWs<P extends ConnectionInitMessage["payload"] = ConnectionInitMessage["payload"]>(
-  options: ServerOptions<P, Extra> & { isProd?: boolean },
+  options: ServerOptions<P, Extra>,
   wss: WebSocketServer,
   keepAliveMs: number,
+  log: Logger,
 ): { dispose(): Promise<void> } {
-  const isProd = options.isProd ?? process.env.NODE_ENV === "production";
-  const internal = (error: unknown) =>
-    isProd
-      ? "Internal server error"
-      : closeReason(error instanceof Error ? error.message : String(error), "Internal server error");
   const server = makeServer<P, Extra>(options);
   wss.options.handleProtocols = handleProtocols;
 
   wss.once("error", (error) => {
-    console.error("Internal error emitted on the WebSocket server. Please check your implementation.", error);
-    for (const client of wss.clients) client.close(CloseCode.InternalServerError, internal(error));
+    log.error({ err: error }, "WebSocket server error");
+    for (const client of wss.clients) client.close(CloseCode.InternalServerError, INTERNAL_ERROR);
   });
 
   // The sockets are swept in KEEPALIVE_SLICES slices, one every keepAliveMs / KEEPALIVE_SLICES,
@@ -114,12 +111,12 @@ export function serveGraphqlWs<P extends ConnectionInitMessage["payload"] = Conn
 
   wss.on("connection", (socket) => {
     socket.once("error", (error) => {
-      console.error("Internal error emitted on a WebSocket socket. Please check your implementation.", error);
-      socket.close(CloseCode.InternalServerError, internal(error));
+      log.error({ err: error }, "WebSocket error");
+      socket.close(CloseCode.InternalServerError, INTERNAL_ERROR);
     });
     sliceOf.set(socket, connections++ % KEEPALIVE_SLICES);
     socket.on("pong", answered);
-    const closed = server.opened(new Connection(socket, internal), { socket });
+    const closed = server.opened(new Connection(socket, log), { socket });
     // `on`, not `once` (a socket closes once): once() wraps the listener in two more objects.
     socket.on("close", (code, reason) => {
       unanswered.delete(socket);
