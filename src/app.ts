@@ -83,7 +83,8 @@ export function buildApp({ config, database, log }: AppDeps): App {
     graphiql: config.graphiql,
     landingPage: false,
     logging: log.child({ component: "yoga" }),
-    maxRequestBodySize: LIMITS.bodyBytes,
+    // useRequestLimits caps bodies (LIMITS.bodyBytes) without Yoga's per-request TransformStream.
+    maxRequestBodySize: false,
     batching: false,
     multipart: false,
     cors: config.allowedOrigins ? { origin: config.allowedOrigins } : undefined,

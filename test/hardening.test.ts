@@ -174,3 +174,51 @@ describe("hostile documents", () => {
     await healthy();
   });
 });
+
+describe("request bodies", () => {
+  const headers = { "content-type": "application/json", accept: "application/graphql-response+json" };
+  /** A body sent chunked (no Content-Length), in pieces of 64 KiB. */
+  const chunked = (text: string): RequestInit => {
+    const bytes = new TextEncoder().encode(text);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let at = 0; at < bytes.length; at += 65_536) controller.enqueue(bytes.slice(at, at + 65_536));
+        controller.close();
+      },
+    });
+    return { method: "POST", headers, body, duplex: "half" } as RequestInit;
+  };
+
+  it("a chunked body within the limit runs; one past it gets 413 and the service goes on", async () => {
+    const small = await send(server.url, chunked(json({ query: "{ stats { persons } }" })));
+    expect(small.status).toBe(200);
+    expect(small.payloads[0]?.data).toMatchObject({ stats: { persons: expect.any(Number) } });
+
+    const padding = " ".repeat(LIMITS.bodyBytes);
+    const large = await send(server.url, chunked(`{"query":"{ stats { persons } }"${padding}}`));
+    expect(large.status).toBe(413);
+    expect(large.payloads[0]?.errors?.[0]?.message).toBe("Request body too large");
+    expect(large.payloads[0]?.data ?? null).toBeNull();
+    await healthy();
+  });
+
+  it("a Content-Length over the limit is refused with 413 before the body is read", async () => {
+    const padding = " ".repeat(LIMITS.bodyBytes);
+    const answer = await send(server.url, {
+      method: "POST",
+      headers,
+      body: `{"query":"{ stats { persons } }"${padding}}`,
+    });
+    expect(answer.status).toBe(413);
+    expect(answer.payloads[0]?.errors?.[0]?.message).toBe("Request body too large");
+    // Exactly at the limit is allowed.
+    const query = '{"query":"{ stats { persons } }"';
+    const exact = await send(server.url, {
+      method: "POST",
+      headers,
+      body: `${query}${" ".repeat(LIMITS.bodyBytes - query.length - 1)}}`,
+    });
+    expect(exact.status).toBe(200);
+    expect(exact.payloads[0]?.data).toMatchObject({ stats: { persons: expect.any(Number) } });
+  });
+});
