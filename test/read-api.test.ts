@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DateTimeScalar } from "../src/graphql/scalars.js";
 import { startServer, type TestServer } from "./support/server.js";
 
 let server: TestServer;
@@ -228,5 +229,38 @@ describe("bad input gets a clear GraphQL error, never a 500", () => {
     const body = (await response.json()) as { errors?: { message: string }[] };
     expect(body.errors?.[0]?.message).toMatch(message);
     expect(JSON.stringify(body)).not.toMatch(/select |stack|node_modules/i);
+  });
+});
+
+describe("timestamps", () => {
+  const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+  it("recordedAt comes out as an ISO 8601 instant in UTC, at the time the data set was loaded", async () => {
+    const result = await server.gql(
+      `{ exchangeEvent(slug: "2024-08-01-ankara") { recordedAt releases { recordedAt person { recordedAt } } } }`,
+    );
+    expect(result.errors).toBeUndefined();
+    const event = result.data?.exchangeEvent;
+    const times = [event.recordedAt, event.releases[0].recordedAt, event.releases[0].person.recordedAt];
+    for (const time of times) {
+      expect(time).toMatch(ISO_UTC);
+      // Loaded when this file's server started: minutes ago at most, never in the future.
+      expect(Date.now() - Date.parse(time)).toBeGreaterThanOrEqual(-1_000);
+      expect(Date.now() - Date.parse(time)).toBeLessThan(15 * 60_000);
+    }
+  });
+
+  it("PostgreSQL's text form in any session time zone gives the same instant as a Date would", () => {
+    const cases: [string, string][] = [
+      ["2024-08-02 09:37:00.123456+00", "2024-08-02T09:37:00.123Z"],
+      ["2024-08-02 09:37:00+00", "2024-08-02T09:37:00.000Z"],
+      ["2024-08-02 11:37:00.1+02", "2024-08-02T09:37:00.100Z"],
+      ["2024-08-02 04:07:00.999999-05:30", "2024-08-02T09:37:00.999Z"],
+      // A historical local mean time: PostgreSQL prints the offset's seconds too.
+      ["1880-01-01 00:00:00+00:53:28", "1879-12-31T23:06:32.000Z"],
+    ];
+    for (const [text, iso] of cases) expect(DateTimeScalar.serialize(text), text).toBe(iso);
+    expect(DateTimeScalar.serialize(new Date("2024-08-02T09:37:00.123Z"))).toBe("2024-08-02T09:37:00.123Z");
+    expect(() => DateTimeScalar.serialize("yesterday")).toThrow();
   });
 });

@@ -26,7 +26,13 @@ const country = (column: AnyPgColumn | ReturnType<typeof sql>) => sql`${column} 
 const countries = (column: AnyPgColumn) => sql`array_to_string(${column}, ',') ~ '^([A-Z]{2}(,[A-Z]{2})*)?$'`;
 const notBlank = (column: AnyPgColumn) => sql`btrim(${column}) <> ''`;
 
-const recordedAt = () => timestamp({ withTimezone: true, mode: "date", precision: 6 }).notNull().defaultNow();
+/**
+ * When a row was written. Read as PostgreSQL's text ("2024-08-02 09:37:00.123456+00"), not as a
+ * Date: every row a read loads carries one, and a Date built per row per request (drizzle's
+ * textToDate) was work for a value few queries ask for. The DateTime scalar turns it into ISO
+ * 8601 when it is asked for.
+ */
+const recordedAt = () => timestamp({ withTimezone: true, mode: "string", precision: 6 }).notNull().defaultNow();
 /** Which admin key wrote the row; null for the built-in data set. */
 const recordedBy = () => text();
 
@@ -304,7 +310,7 @@ export const apiKeyTable = table(
     id: integer().primaryKey().generatedAlwaysAsIdentity(),
     name: text().notNull().unique(),
     tokenHash: text().notNull().unique(),
-    createdAt: recordedAt(),
+    createdAt: timestamp({ withTimezone: true, mode: "date", precision: 6 }).notNull().defaultNow(),
     revokedAt: timestamp({ withTimezone: true, mode: "date" }),
   },
   (t) => [check("api_key_name_format", sql`${t.name} ~ '^[A-Za-z0-9_.-]{1,64}$'`)],

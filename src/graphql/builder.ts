@@ -31,7 +31,7 @@ export type PothosTypes = {
   AuthScopes: { admin: boolean };
   Scalars: {
     Date: { Input: string; Output: string };
-    DateTime: { Input: Date; Output: Date };
+    DateTime: { Input: Date; Output: Date | string };
     CountryCode: { Input: string; Output: string };
   };
   DefaultFieldNullability: false;

@@ -58,11 +58,32 @@ export const DateScalar = new GraphQLScalarType<string, string>({
   },
 });
 
+/** PostgreSQL's text form of a timestamptz: date, time with up to 6 fractional digits, offset. */
+const PG_TIMESTAMPTZ = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(\.\d{1,6})?([+-]\d{2})(?::(\d{2}))?(?::(\d{2}))?$/;
+
+/**
+ * A timestamptz column read as text ("2024-08-02 09:37:00.123456+00", the offset of the session's
+ * time zone) as the ISO 8601 instant in UTC that Date#toISOString gives ("2024-08-02T09:37:00.123Z"),
+ * so that the output does not depend on how the column was read. Anything else goes through
+ * graphql-scalars' validation, which refuses it.
+ */
+function isoFromPostgres(text: string): string {
+  const match = PG_TIMESTAMPTZ.exec(text);
+  if (!match) return DateTimeISOResolver.serialize(text) as string;
+  const [, date, time, fraction = "", hours, minutes = "00", seconds] = match;
+  // Date parses milliseconds only (microseconds are dropped, as toISOString would drop them) and
+  // offsets without seconds (PostgreSQL prints seconds only for historical local mean times).
+  const millis = fraction ? fraction.slice(0, 4).padEnd(4, "0") : "";
+  const offsetSeconds = seconds ? Number(`${hours?.[0]}1`) * Number(seconds) : 0;
+  const instant = Date.parse(`${date}T${time}${millis}${hours}:${minutes}`) - offsetSeconds * 1000;
+  return new Date(instant).toISOString();
+}
+
 export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   name: "DateTime",
   description: 'A point in time, ISO 8601 with offset: "2024-08-02T09:37:00.000Z".',
   specifiedByURL: "https://scalars.graphql.org/andimarek/date-time",
-  serialize: (value) => DateTimeISOResolver.serialize(value) as string,
+  serialize: (value) => (typeof value === "string" ? isoFromPostgres(value) : (DateTimeISOResolver.serialize(value) as string)),
   parseValue: (value) => {
     try {
       return DateTimeISOResolver.parseValue(value) as Date;
