@@ -83,7 +83,8 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   name: "DateTime",
   description: 'A point in time, ISO 8601 with offset: "2024-08-02T09:37:00.000Z".',
   specifiedByURL: "https://scalars.graphql.org/andimarek/date-time",
-  serialize: (value) => (typeof value === "string" ? isoFromPostgres(value) : (DateTimeISOResolver.serialize(value) as string)),
+  serialize: (value) =>
+    typeof value === "string" ? isoFromPostgres(value) : (DateTimeISOResolver.serialize(value) as string),
   parseValue: (value) => {
     try {
       return DateTimeISOResolver.parseValue(value) as Date;
