@@ -1,5 +1,6 @@
 // Hostile documents over every transport: each is refused with errors and no data, never a 5xx,
 // the WebSocket stays open, and the service answers normally right after.
+import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LIMITS } from "../src/http/limits.js";
 import { type Answer, RawSocket, send } from "./support/raw.js";
@@ -200,6 +201,50 @@ describe("request bodies", () => {
     expect(large.payloads[0]?.errors?.[0]?.message).toBe("Request body too large");
     expect(large.payloads[0]?.data ?? null).toBeNull();
     await healthy();
+  });
+
+  it("a client still uploading past the limit reads its 413, and the rest of its body is dropped", async () => {
+    // 8 MiB in 64 KiB chunks, each after the previous one was flushed: the answer comes while the
+    // client is still sending (a reset socket would lose it).
+    const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpRequest(server.url, { method: "POST", headers: { ...headers, "transfer-encoding": "chunked" } });
+      req.on("response", (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk) => {
+          body += chunk;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on("error", reject);
+      });
+      // Writes after the server closed the connection fail; the answer is what counts.
+      req.on("error", () => {});
+      const chunk = Buffer.alloc(65_536, " ");
+      let sent = 0;
+      const next = () => {
+        if (req.destroyed || sent >= 8 * 1024 * 1024) return void req.end();
+        sent += chunk.length;
+        req.write(sent === chunk.length ? Buffer.from('{"query":"{ stats { persons } }"') : chunk, next);
+      };
+      next();
+    });
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.body).errors[0].message).toBe("Request body too large");
+    await healthy();
+  });
+
+  it("a GET declaring a body over the limit gets 413 too", async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const url = `${server.url}?query=${encodeURIComponent("{ stats { persons } }")}`;
+      const req = httpRequest(url, { method: "GET", headers: { "content-length": String(LIMITS.bodyBytes + 1) } });
+      req.on("response", (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      req.end(Buffer.alloc(LIMITS.bodyBytes + 1, " "));
+    });
+    expect(status).toBe(413);
   });
 
   it("a Content-Length over the limit is refused with 413 before the body is read", async () => {

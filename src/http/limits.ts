@@ -247,9 +247,12 @@ function invalidUtf8(): GraphQLError {
   });
 }
 
-function bodyTooLarge(): GraphQLError {
+function bodyTooLarge(close = false): GraphQLError {
   return createGraphQLError("Request body too large", {
-    extensions: { code: "REQUEST_ENTITY_TOO_LARGE", http: { status: 413 } },
+    extensions: {
+      code: "REQUEST_ENTITY_TOO_LARGE",
+      http: close ? { status: 413, headers: { connection: "close" } } : { status: 413 },
+    },
   });
 }
 
@@ -277,18 +280,23 @@ function declaredLength(header: string | null): number | undefined {
  * (maxRequestBodySize) piped every body through a TransformStream, ~3 % of a small query's CPU.
  */
 async function readBody(request: Request, declared: number | undefined): Promise<ArrayBuffer> {
-  if (declared !== undefined || !request.body) return request.arrayBuffer();
+  if (declared !== undefined || !request.body) {
+    // Node's parser refuses a Content-Length beside Transfer-Encoding, and two of them; only
+    // --insecure-http-parser (never set here) would let a body differ from its declared length.
+    const body = await request.arrayBuffer();
+    if (body.byteLength > LIMITS.bodyBytes) throw bodyTooLarge();
+    return body;
+  }
   const chunks: Uint8Array[] = [];
   let size = 0;
-  // A reader, not for-await: leaving a for-await early cancels the stream, which resets the
-  // socket while the client is still sending, and it would never read the 413. The rest of an
-  // oversized body is left to Node, which discards it once the answer is sent.
+  // Read with a reader: leaving a for-await early, or releasing the reader, destroys the request
+  // and with it the socket, and a client still sending would never read the 413.
   const reader = request.body.getReader();
   for (let read = await reader.read(); !read.done; read = await reader.read()) {
     size += read.value.byteLength;
     if (size > LIMITS.bodyBytes) {
-      reader.releaseLock();
-      throw bodyTooLarge();
+      void discardRest(reader);
+      throw bodyTooLarge(true);
     }
     chunks.push(read.value);
   }
@@ -301,6 +309,27 @@ async function readBody(request: Request, declared: number | undefined): Promise
   return body.buffer;
 }
 
+/** What is read and dropped of an oversized body while its 413 goes out, before the socket is cut. */
+const DISCARD_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Reads what a client still sends after its body went over the limit and drops it, so that it
+ * can read the 413 (sent with Connection: close); past DISCARD_BYTES more, or on any error, the
+ * request is cancelled, which closes the socket.
+ */
+async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  let dropped = 0;
+  try {
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      dropped += read.value.byteLength;
+      if (dropped > DISCARD_BYTES) break;
+    }
+  } catch {
+    // The client went away: nothing to drop.
+  }
+  await reader.cancel().catch(() => {});
+}
+
 /**
  * HTTP: bodies and query strings must be valid UTF-8 (decoders would silently turn bad bytes
  * into U+FFFD and run something the client did not send), and parameters are checked before
@@ -309,6 +338,9 @@ async function readBody(request: Request, declared: number | undefined): Promise
 export function useRequestLimits(): Plugin {
   return {
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+      // Before anything else, for every method: a GET's body is never read, but Node would still
+      // receive (and discard) all of it.
+      const declared = declaredLength(request.headers.get("content-length"));
       if (request.method === "GET") {
         const search = request.url.slice(request.url.indexOf("?") + 1);
         try {
@@ -325,7 +357,6 @@ export function useRequestLimits(): Plugin {
         }
         return;
       }
-      const declared = declaredLength(request.headers.get("content-length"));
       if (!requestParser || !request.body) return;
       setRequestParser(async (req) => {
         const body = await readBody(req, declared);
