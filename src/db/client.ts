@@ -79,12 +79,16 @@ const AS_TEXT: Record<number, (value: string) => string> = Object.fromEntries(
  * returns the same values. Transactions (writes) keep drizzle's own path.
  */
 function withoutQueryParsers(client: PGlite): PGlite {
-  const view = {
-    query: (sql: string, params?: unknown[], options?: QueryOptions) =>
-      client.query(sql, params, options?.rowMode ? { rowMode: options.rowMode } : undefined),
-    transaction: client.transaction.bind(client),
-  };
-  return view as unknown as PGlite;
+  const query = (sql: string, params?: unknown[], options?: QueryOptions) =>
+    client.query(sql, params, options?.rowMode ? { rowMode: options.rowMode } : undefined);
+  // Everything but query is the client's own (db.$client stays a whole PGlite).
+  return new Proxy(client, {
+    get(target, property) {
+      if (property === "query") return query;
+      const value = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
@@ -104,6 +108,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 1),
       connection: {
         application_name: "exchange-graph",
+        // Dates and timestamps are read as text and passed on (the Date and DateTime scalars
+        // expect ISO), whatever the server's or the role's default DateStyle.
+        datestyle: "ISO, MDY",
         statement_timeout: timeout,
         idle_in_transaction_session_timeout: Math.max(timeout * 3, 30_000),
       },

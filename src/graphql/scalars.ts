@@ -69,7 +69,11 @@ const PG_TIMESTAMPTZ = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(\.\d{1,6})?([+-
  */
 function isoFromPostgres(text: string): string {
   const match = PG_TIMESTAMPTZ.exec(text);
-  if (!match) return DateTimeISOResolver.serialize(text) as string;
+  if (!match) {
+    // Not the ISO DateStyle, or a year past 9999: whatever Date reads as an instant, else refused.
+    const instant = new Date(text);
+    return Number.isNaN(instant.getTime()) ? (DateTimeISOResolver.serialize(text) as string) : instant.toISOString();
+  }
   const [, date, time, fraction = "", hours, minutes = "00", seconds] = match;
   // Date parses milliseconds only (microseconds are dropped, as toISOString would drop them) and
   // offsets without seconds (PostgreSQL prints seconds only for historical local mean times).
