@@ -64,8 +64,8 @@ const PG_TIMESTAMPTZ = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(\.\d{1,6})?([+-
 /**
  * A timestamptz column read as text ("2024-08-02 09:37:00.123456+00", the offset of the session's
  * time zone) as the ISO 8601 instant in UTC that Date#toISOString gives ("2024-08-02T09:37:00.123Z"),
- * so that the output does not depend on how the column was read. Anything else goes through
- * graphql-scalars' validation, which refuses it.
+ * so that the output does not depend on how the column was read. Other text forms (another
+ * DateStyle, years past 9999) are read by Date; what Date cannot read, graphql-scalars refuses.
  */
 function isoFromPostgres(text: string): string {
   const match = PG_TIMESTAMPTZ.exec(text);

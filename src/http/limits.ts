@@ -277,7 +277,8 @@ function declaredLength(header: string | null): number | undefined {
  * The whole body, at most LIMITS.bodyBytes. With a Content-Length (already checked), Node's HTTP
  * parser hands over exactly that many bytes, so the body is read as it is; a chunked body is
  * counted as it arrives and refused at the first chunk past the limit. Yoga's own limit
- * (maxRequestBodySize) piped every body through a TransformStream, ~3 % of a small query's CPU.
+ * (maxRequestBodySize) piped every body through a TransformStream: half of a `{ __typename }`
+ * request's CPU (0.13 → 0.06 ms), an eighth of the bench's nested read.
  */
 async function readBody(request: Request, declared: number | undefined): Promise<ArrayBuffer> {
   if (declared !== undefined || !request.body) {
