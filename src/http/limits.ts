@@ -278,7 +278,7 @@ function declaredLength(header: string | null): number | undefined {
  * parser hands over exactly that many bytes, so the body is read as it is; a chunked body is
  * counted as it arrives and refused at the first chunk past the limit. Yoga's own limit
  * (maxRequestBodySize) piped every body through a TransformStream: half of a `{ __typename }`
- * request's CPU (0.13 → 0.06 ms), an eighth of the bench's nested read.
+ * request's CPU (0.13 → 0.06 ms), a sixth of the bench's nested read.
  */
 async function readBody(request: Request, declared: number | undefined): Promise<ArrayBuffer> {
   if (declared !== undefined || !request.body) {
