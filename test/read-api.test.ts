@@ -158,6 +158,80 @@ describe("reads are planned into one SQL statement per root field", () => {
   });
 });
 
+describe("a person's statements: a connection loaded with its parent", () => {
+  type Edge = { cursor: string; node: { id: string; speaker: { id: string } } };
+  type Page = {
+    totalCount?: number;
+    edges: Edge[];
+    nodes?: { id: string }[];
+    pageInfo: { startCursor: string | null; endCursor: string | null; hasNextPage: boolean; hasPreviousPage: boolean };
+  };
+  const PAGE = `edges { cursor node { id speaker { id } } } pageInfo { startCursor endCursor hasNextPage hasPreviousPage }`;
+
+  it("pages forwards and backwards with edge cursors, and pageInfo names the first and last edge", async () => {
+    const everyone = await server.gql(`{ persons(first: 100) { nodes { id statements { totalCount } } } }`);
+    expect(everyone.errors).toBeUndefined();
+    const persons = everyone.data?.persons.nodes as { id: string; statements: { totalCount: number } }[];
+    const person = [...persons].sort((a, b) => b.statements.totalCount - a.statements.totalCount)[0];
+    expect(person?.statements.totalCount).toBeGreaterThanOrEqual(2);
+    const page = async (args: string, variables: Record<string, unknown> = {}) => {
+      const result = await server.gql(
+        `query ($id: ID!${Object.keys(variables)
+          .map((name) => `, $${name}: String`)
+          .join("")}) { node(id: $id) { ... on Person { statements(${args}) { totalCount nodes { id } ${PAGE} } } } }`,
+        { id: person?.id, ...variables },
+      );
+      expect(result.errors).toBeUndefined();
+      return result.data?.node.statements as Page;
+    };
+    const all = await page("first: 50");
+    const ids = all.edges.map((edge) => edge.node.id);
+    expect(ids).toHaveLength(person?.statements.totalCount ?? -1);
+    expect(all.nodes?.map((node) => node.id)).toEqual(ids);
+    expect(new Set(all.edges.map((edge) => edge.cursor)).size).toBe(ids.length);
+
+    const first = await page("first: 1");
+    expect(first.edges.map((edge) => edge.node.id)).toEqual(ids.slice(0, 1));
+    expect(first.pageInfo).toEqual({
+      startCursor: first.edges[0]?.cursor,
+      endCursor: first.edges[0]?.cursor,
+      hasNextPage: true,
+      hasPreviousPage: false,
+    });
+    const rest = await page("first: 50, after: $after", { after: first.pageInfo.endCursor });
+    expect(rest.edges.map((edge) => edge.node.id)).toEqual(ids.slice(1));
+    expect(rest.pageInfo.hasPreviousPage).toBe(true);
+    expect(rest.pageInfo.endCursor).toBe(all.pageInfo.endCursor);
+
+    const back = await page("last: 1, before: $before", { before: all.edges[1]?.cursor });
+    expect(back.edges.map((edge) => edge.node.id)).toEqual(ids.slice(0, 1));
+    expect(back.pageInfo.startCursor).toBe(first.pageInfo.startCursor);
+    expect(back.pageInfo.endCursor).toBe(first.pageInfo.endCursor);
+    expect(back.pageInfo.hasNextPage).toBe(true);
+  });
+
+  it("gives every person of a list their own statements and cursors, one query for all", async () => {
+    const result = await server.gql(`{ persons(first: 100) { nodes { id statements(first: 1) { ${PAGE} } } } }`);
+    expect(result.errors).toBeUndefined();
+    const persons = result.data?.persons.nodes as { id: string; statements: Page }[];
+    const withStatements = persons.filter((p) => p.statements.edges.length > 0);
+    expect(withStatements.length).toBeGreaterThanOrEqual(2);
+    for (const p of withStatements) {
+      expect(p.statements.edges[0]?.node.speaker.id).toBe(p.id);
+      expect(p.statements.pageInfo.startCursor).toBe(p.statements.edges[0]?.cursor);
+    }
+    const cursors = withStatements.map((p) => p.statements.edges[0]?.cursor);
+    expect(new Set(cursors).size).toBe(cursors.length);
+    for (const p of persons.filter((q) => q.statements.edges.length === 0))
+      expect(p.statements.pageInfo).toEqual({
+        startCursor: null,
+        endCursor: null,
+        hasNextPage: false,
+        hasPreviousPage: false,
+      });
+  });
+});
+
 describe("global ids", () => {
   it("node(id:) resolves every type, and an id of nothing is null", async () => {
     const result = await server.gql(
