@@ -232,6 +232,75 @@ describe("a person's statements: a connection loaded with its parent", () => {
   });
 });
 
+describe("plans reused by later requests of the same document", () => {
+  const selects = () => server.statements.filter((s) => /^\s*select/i.test(s)).length;
+  const NESTED = `query ($slug: String!, $n: Int, $sentences: Boolean!) {
+    exchangeEvent(slug: $slug) {
+      slug
+      releases { person { ...Who } }
+    }
+  }
+  fragment Who on Person { name sentences @include(if: $sentences) { kind } statements(first: $n) { nodes { speaker { name } } } }`;
+  type Answer = {
+    slug: string;
+    releases: {
+      person: { name: string; sentences?: { kind: string }[]; statements: { nodes: { speaker: { name: string } }[] } };
+    }[];
+  };
+  const ask = async (variables: Record<string, unknown>) => {
+    server.statements.length = 0;
+    const result = await server.gql(NESTED, variables);
+    expect(result.errors).toBeUndefined();
+    // Still one statement: the reused plan's mappings reach this request's resolvers.
+    expect(selects()).toBe(1);
+    return result.data?.exchangeEvent as Answer;
+  };
+  const most = (answer: Answer) => Math.max(...answer.releases.map((r) => r.person.statements.nodes.length));
+
+  it("follows the variables used beneath the root field, fragments and directives included", async () => {
+    // Smaller first: a plan reused for more than it loaded would show too few rows, or load the
+    // rest with statements of its own.
+    const none = await ask({ slug: "2024-08-01-ankara", n: 0, sentences: false });
+    expect(most(none)).toBe(0);
+    expect(none.releases.every((r) => r.person.sentences === undefined)).toBe(true);
+    const one = await ask({ slug: "2024-08-01-ankara", n: 1, sentences: true });
+    expect(most(one)).toBe(1);
+    expect(one.releases.some((r) => (r.person.sentences?.length ?? 0) > 0)).toBe(true);
+    expect(await ask({ slug: "2024-08-01-ankara", n: 0, sentences: false })).toEqual(none);
+    for (const { person } of one.releases)
+      for (const statement of person.statements.nodes) expect(statement.speaker.name).toBe(person.name);
+
+    const everyone = await server.gql(`{ persons(first: 100) { nodes { name statements { totalCount } } } }`);
+    const talker = (
+      (everyone.data?.persons.nodes ?? []) as { name: string; statements: { totalCount: number } }[]
+    ).find((p) => p.statements.totalCount >= 2);
+    expect(talker).toBeDefined();
+    const page = `query ($q: String!, $n: Int) { persons(search: $q, first: 1) { nodes { statements(first: $n) { nodes { text } } } } }`;
+    const counts = [];
+    for (const n of [0, 2, 1]) {
+      const result = await server.gql(page, { q: talker?.name, n });
+      counts.push(result.data?.persons.nodes[0].statements.nodes.length);
+    }
+    expect(counts).toEqual([0, 2, 1]);
+  });
+
+  it("answers each root argument with its own rows", async () => {
+    const events = await server.gql(`{ exchangeEvents(first: 10) { nodes { slug releaseCount } } }`);
+    const all = events.data?.exchangeEvents.nodes as { slug: string; releaseCount: number }[];
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    for (const event of all) {
+      const answer = await ask({ slug: event.slug, n: 1, sentences: false });
+      expect(answer.slug).toBe(event.slug);
+      expect(answer.releases).toHaveLength(event.releaseCount);
+    }
+    const search = `query ($q: String!) { persons(search: $q, first: 5) { nodes { name sentences { kind } } } }`;
+    const krasikov = await server.gql(search, { q: "Krassikov" });
+    const seleznev = await server.gql(search, { q: "Seleznev" });
+    expect(krasikov.data?.persons.nodes[0]).toEqual({ name: "Vadim Krasikov", sentences: [{ kind: "LIFE" }] });
+    expect(seleznev.data?.persons.nodes[0]).toEqual({ name: "Roman Seleznev", sentences: [{ kind: "TERM" }] });
+  });
+});
+
 describe("global ids", () => {
   it("node(id:) resolves every type, and an id of nothing is null", async () => {
     const result = await server.gql(
