@@ -38,7 +38,6 @@ export const nestedRead: Scenario = async (bench) => {
     if (probe.errors || releases === 0)
       throw new Error(`nested read probe failed: ${JSON.stringify(probe).slice(0, 500)}`);
     await app.call("reset");
-    await app.call("captureNextQuery");
     await app.gql(NESTED_QUERY, { slug: slugAt(0) });
     const captured = await app.call<{ sql: string; params: unknown[] }[]>("capture");
     const query = await app.call<Record<string, unknown> | null>("capturedQuery");

@@ -293,6 +293,10 @@ describe("plans reused by later requests of the same document", () => {
       expect(answer.slug).toBe(event.slug);
       expect(answer.releases).toHaveLength(event.releaseCount);
     }
+    for (const slug of ["no-such-exchange", "x".repeat(10_000), ""]) {
+      const missing = await server.gql(NESTED, { slug, n: 1, sentences: false });
+      expect(missing).toEqual({ data: { exchangeEvent: null } });
+    }
     const search = `query ($q: String!) { persons(search: $q, first: 5) { nodes { name sentences { kind } } } }`;
     const krasikov = await server.gql(search, { q: "Krassikov" });
     const seleznev = await server.gql(search, { q: "Seleznev" });

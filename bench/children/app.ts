@@ -31,20 +31,15 @@ const database = await openDatabase({
 const app = buildApp({ config, database, log: createLogger(config.logLevel) });
 
 // The relational query the nested read hands drizzle, for the drizzle-alone ceiling
-// (children/bare-drizzle.ts). The wrapper is in place for one request only, never while measuring.
+// (children/bare-drizzle.ts). Our server prepares that query once per document
+// (src/graphql/lookup.ts), so this hook runs once, not per request.
 const exchangeEvents = database.db.query.exchangeEvent;
 const findFirst = exchangeEvents.findFirst;
-const ownMethod = Object.hasOwn(exchangeEvents, "findFirst");
 let capturedQuery: unknown;
-function captureNextQuery() {
-  capturedQuery = undefined;
-  exchangeEvents.findFirst = ((query) => {
-    if (ownMethod) exchangeEvents.findFirst = findFirst;
-    else delete (exchangeEvents as { findFirst?: unknown }).findFirst;
-    capturedQuery = query;
-    return findFirst.call(exchangeEvents, query);
-  }) as typeof findFirst;
-}
+exchangeEvents.findFirst = ((query) => {
+  capturedQuery = query;
+  return findFirst.call(exchangeEvents, query);
+}) as typeof findFirst;
 const port = await app.start(0, "127.0.0.1");
 
 serveCommands(
@@ -61,10 +56,6 @@ serveCommands(
     // measured event.
     counts: () => ({ statements, feedReads }),
     capture: () => captured,
-    captureNextQuery: () => {
-      captureNextQuery();
-      return null;
-    },
     capturedQuery: () => capturedQuery ?? null,
   },
   async () => {
