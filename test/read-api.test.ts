@@ -208,6 +208,11 @@ describe("a person's statements: a connection loaded with its parent", () => {
     expect(back.pageInfo.startCursor).toBe(first.pageInfo.startCursor);
     expect(back.pageInfo.endCursor).toBe(first.pageInfo.endCursor);
     expect(back.pageInfo.hasNextPage).toBe(true);
+    // The last two, in order: pageInfo reads the page's ends after it is put back in order.
+    const lastTwo = await page("last: 2");
+    expect(lastTwo.edges.map((edge) => edge.node.id)).toEqual(ids.slice(-2));
+    expect(lastTwo.pageInfo.startCursor).toBe(all.edges.at(-2)?.cursor);
+    expect(lastTwo.pageInfo.endCursor).toBe(all.edges.at(-1)?.cursor);
   });
 
   it("gives every person of a list their own statements and cursors, one query for all", async () => {
@@ -282,6 +287,26 @@ describe("plans reused by later requests of the same document", () => {
       counts.push(result.data?.persons.nodes[0].statements.nodes.length);
     }
     expect(counts).toEqual([0, 2, 1]);
+  });
+
+  it("builds the lookup's query once for every slug asked with the same document", async () => {
+    const exchanges = server.database.db.query.exchangeEvent;
+    const findFirst = exchanges.findFirst;
+    let built = 0;
+    exchanges.findFirst = ((query) => {
+      built++;
+      return findFirst.call(exchanges, query);
+    }) as typeof findFirst;
+    try {
+      const document = NESTED.replace("slug\n", "slug name\n");
+      for (const slug of ["2024-08-01-ankara", "no-such-exchange", "2024-08-01-ankara"])
+        await server.gql(document, { slug, n: 1, sentences: false });
+      await server.gql(document, { slug: "2024-08-01-ankara", n: 2, sentences: false });
+    } finally {
+      exchanges.findFirst = findFirst;
+    }
+    // One for the first three (one plan, one prepared query), one for the new page size.
+    expect(built).toBe(2);
   });
 
   it("answers each root argument with its own rows", async () => {
