@@ -21,8 +21,9 @@ export function row(
   target?: Target,
   note?: string,
 ): ResultRow {
-  // A floor at or below zero (memory within noise) gives no meaningful ratio.
-  const ratio = ours !== null && floor !== null && floor > 0 ? ours / floor : null;
+  // A floor at or below zero, or ours below zero (memory deltas within RSS noise), gives no
+  // meaningful ratio, and no pass: a negative ratio would pass an upper bound on noise.
+  const ratio = ours !== null && floor !== null && floor > 0 && ours >= 0 ? ours / floor : null;
   let pass: boolean | null = null;
   let text = "";
   if (target) {
