@@ -289,6 +289,25 @@ describe("plans reused by later requests of the same document", () => {
     expect(counts).toEqual([0, 2, 1]);
   });
 
+  it("gives a relation asked under two aliases its own page for each, on every row of a list", async () => {
+    type Page = { totalCount: number; nodes: { text: string }[] };
+    const result = await server.gql(
+      `{ persons(first: 100) { nodes { name
+          latest: statements(first: 1) { totalCount nodes { text } }
+          more: statements(first: 3) { totalCount nodes { text } } } } }`,
+    );
+    expect(result.errors).toBeUndefined();
+    const persons = result.data?.persons.nodes as { latest: Page; more: Page }[];
+    expect(persons.length).toBeGreaterThan(20);
+    for (const { latest, more } of persons) {
+      expect(latest.totalCount).toBe(more.totalCount);
+      expect(latest.nodes).toHaveLength(Math.min(1, more.totalCount));
+      expect(more.nodes).toHaveLength(Math.min(3, more.totalCount));
+      expect(latest.nodes).toEqual(more.nodes.slice(0, 1));
+    }
+    expect(persons.some((p) => p.more.nodes.length >= 2)).toBe(true);
+  });
+
   it("builds the lookup's query once for every slug asked with the same document", async () => {
     const exchanges = server.database.db.query.exchangeEvent;
     const findFirst = exchanges.findFirst;
