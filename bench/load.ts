@@ -6,6 +6,8 @@ export type Load = {
   url: string;
   connections: number;
   seconds: number;
+  /** Requests to make, instead of load for `seconds`. */
+  amount?: number;
   method?: "GET" | "POST";
   headers?: Record<string, string>;
   /** A body (or path, for GET) per request: `n` counts requests from 0. */
@@ -23,6 +25,8 @@ export type Throughput = {
   non2xx: number;
   /** CPU time the server process spent per request (user + system), when known. */
   cpuMs?: number;
+  /** Requests the server answered before the measured round. */
+  warmupRequests?: number;
 };
 
 export async function runLoad(load: Load): Promise<Throughput> {
@@ -30,7 +34,7 @@ export async function runLoad(load: Load): Promise<Throughput> {
   const result = await autocannon({
     url: load.url,
     connections: load.connections,
-    duration: load.seconds,
+    ...(load.amount ? { amount: load.amount } : { duration: load.seconds }),
     method: load.method ?? "POST",
     headers: { "content-type": "application/json", ...load.headers },
     requests: [
@@ -77,23 +81,27 @@ export type Side = {
  */
 export async function compare(
   sides: Side[],
-  opts: { rounds: number; seconds: number; warmup: number; log: (m: string) => void },
+  opts: { rounds: number; seconds: number; warmup: number; warmupRequests: number; log: (m: string) => void },
 ): Promise<Throughput[]> {
   const results: Throughput[][] = sides.map(() => []);
   const seconds = Math.max(1, Math.round(opts.seconds / opts.rounds));
   for (let r = 0; r < opts.rounds; r++) {
     for (const [i, side] of sides.entries()) {
       const result = await side.open(async (load, server) => {
-        await runLoad({ ...load, seconds: opts.warmup });
+        // At least `warmup` seconds and at least `warmupRequests` requests, the same for every side.
+        const warm = await runLoad({ ...load, seconds: opts.warmup });
+        const more = opts.warmupRequests - warm.requests;
+        if (more > 0) await runLoad({ ...load, seconds: 0, amount: more });
         const before = await server.call<NodeJS.CpuUsage>("cpu");
         const measured = await runLoad({ ...load, seconds });
         const after = await server.call<NodeJS.CpuUsage>("cpu");
         const cpu = after.user + after.system - before.user - before.system;
-        return { ...measured, cpuMs: cpu / 1000 / Math.max(1, measured.requests) };
+        const warmupRequests = warm.requests + Math.max(0, more);
+        return { ...measured, cpuMs: cpu / 1000 / Math.max(1, measured.requests), warmupRequests };
       });
       opts.log(
         `${side.label} · round ${r + 1}/${opts.rounds}: ${Math.round(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms` +
-          `, ${result.cpuMs?.toFixed(2)} CPU ms/req` +
+          `, ${result.cpuMs?.toFixed(2)} CPU ms/req (after ${result.warmupRequests} warm-up requests)` +
           (result.errors + result.non2xx > 0 ? `, ${result.errors} errors, ${result.non2xx} non-2xx` : ""),
       );
       results[i]?.push(result);

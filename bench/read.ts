@@ -19,8 +19,8 @@ export const NESTED_QUERY = `query Nested($slug: String!) {
 }`;
 
 async function compareSides(bench: Bench, ...sides: Side[]): Promise<Throughput[]> {
-  const { rounds, duration, warmup } = bench.options;
-  return compare(sides, { rounds, seconds: duration, warmup, log: bench.log });
+  const { rounds, duration, warmup, warmupRequests } = bench.options;
+  return compare(sides, { rounds, seconds: duration, warmup, warmupRequests, log: bench.log });
 }
 
 function failures(t: Throughput): string | undefined {
