@@ -232,6 +232,8 @@ describe("subscriptions sharing one socket", () => {
       expect(a?.data?.releaseAdded.release.person.name).toMatch(/^Test Person/);
       expect(c).toEqual({ data: { releaseAdded: { cursor: a?.data?.releaseAdded.cursor } } });
       expect(JSON.stringify(socket.messages)).not.toContain("shared");
+      // The shared result goes out as bytes, but in text frames, as every graphql-ws message.
+      expect(socket.binaryFrames).toBe(0);
     } finally {
       socket.close();
     }

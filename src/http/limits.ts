@@ -16,7 +16,7 @@ import {
 import { createGraphQLError, type Plugin } from "graphql-yoga";
 import { WebSocket } from "ws";
 import { MAX_PAGE_SIZE } from "../graphql/builder.js";
-import { type SubstitutingSocket, substituted } from "./ws-messages.js";
+import { payloadKey, type SubstitutingSocket, substituted } from "./ws-messages.js";
 
 export const LIMITS = {
   /** HTTP request body (POST, SSE): larger bodies get 413. */
@@ -381,19 +381,29 @@ type GraphQLWsMessage = { id?: unknown; type?: unknown; payload?: unknown };
  * graphql-ws closes with 4400). Everything else goes on to graphql-ws unchanged. On the way out,
  * it puts results serialised once for all their subscribers into graphql-ws's `next` messages.
  */
+const AS_TEXT = Object.freeze({ binary: false });
+
 export class GuardedWebSocket extends WebSocket implements SubstitutingSocket {
   /** Serialised results waiting to replace graphql-ws's placeholders, by subscription id
    * (src/http/ws-messages.ts). */
-  #payloads: Map<string, string> | undefined;
+  #payloads: Map<string, Buffer> | undefined;
 
-  substitute(id: string, payload: string): void {
+  substitute(id: string, payload: Buffer): void {
     this.#payloads ??= new Map();
-    this.#payloads.set(id, payload);
+    this.#payloads.set(payloadKey(id), payload);
   }
 
   override send(data: unknown, ...rest: unknown[]): void {
+    const send = super.send as (...args: unknown[]) => void;
     const message = typeof data === "string" ? substituted(data, this.#payloads) : data;
-    (super.send as (...args: unknown[]) => void)(message, ...rest);
+    if (message === data) {
+      send.call(this, data, ...rest);
+    } else if (typeof rest[0] === "function") {
+      // Bytes, sent as the text frame the string would have been.
+      send.call(this, message, AS_TEXT, rest[0]);
+    } else {
+      send.call(this, message, { ...(rest[0] as object), binary: false }, rest[1]);
+    }
   }
 
   override emit(event: string | symbol, ...args: unknown[]): boolean {

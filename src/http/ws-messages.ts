@@ -1,17 +1,28 @@
 // graphql-ws serialises every `next` message on its own, so an event shared by 10,000
 // subscribers was turned into JSON 10,000 times. Here a result is serialised once (results are
-// shared per operation and event, src/feed/shared-execution.ts): graphql-ws is handed a
-// placeholder payload, and the socket puts the serialised result in its place as it sends.
+// shared per operation and event, src/feed/shared-execution.ts), and encoded to UTF-8 once:
+// graphql-ws is handed a placeholder payload, and the socket sends its message with the encoded
+// result in the placeholder's place.
 import type { ExecutionResult, FormattedExecutionResult } from "graphql";
 
 /** Not a key a GraphQL result can have, so a placeholder is never mistaken for a result. */
 const PLACEHOLDER = Object.freeze({ "\u0000shared": 1 }) as unknown as FormattedExecutionResult;
 export const PLACEHOLDER_JSON = JSON.stringify(PLACEHOLDER);
 
-const serialised = new WeakMap<ExecutionResult, string>();
+/** graphql-ws writes a `next` message as JSON.stringify({ id, type, payload }): this is its
+ * start and, with the placeholder as payload, its end. */
+const ID_PREFIX = '{"id":';
+const NEXT_SUFFIX = `,"type":"next","payload":${PLACEHOLDER_JSON}}`;
+const NEXT_HEAD = ',"type":"next","payload":';
+const CLOSE = Buffer.from("}");
 
-/** A socket that sends `payload` (JSON) for subscription `id` in place of the placeholder. */
-export type SubstitutingSocket = { substitute(id: string, payload: string): void };
+const serialised = new WeakMap<ExecutionResult, Buffer>();
+
+/** A socket that sends `payload` (UTF-8 JSON) for subscription `id` in place of the placeholder. */
+export type SubstitutingSocket = { substitute(id: string, payload: Buffer): void };
+
+/** The key a payload waits under: the subscription id as JSON, as it appears in the message. */
+export const payloadKey = (id: string): string => JSON.stringify(id);
 
 /**
  * graphql-ws `onNext`: hands the socket this subscription's serialised result and returns the
@@ -20,7 +31,7 @@ export type SubstitutingSocket = { substitute(id: string, payload: string): void
 export function nextMessage(socket: SubstitutingSocket, id: string, result: ExecutionResult): FormattedExecutionResult {
   let payload = serialised.get(result);
   if (payload === undefined) {
-    payload = JSON.stringify(result);
+    payload = Buffer.from(JSON.stringify(result));
     serialised.set(result, payload);
   }
   socket.substitute(id, payload);
@@ -29,13 +40,21 @@ export function nextMessage(socket: SubstitutingSocket, id: string, result: Exec
 
 /**
  * The message to send for `data`: a `next` message carrying the placeholder becomes the same
- * message with the serialised result; anything else is sent as it is.
+ * message (UTF-8, to be sent as a text frame) with the serialised result; anything else is sent
+ * as it is. The id is read off the message's known shape, with no parse per subscriber; a
+ * message of another shape that holds the placeholder is parsed.
  */
-export function substituted(data: string, payloads: Map<string, string> | undefined): string {
-  if (!payloads?.size || !data.includes(PLACEHOLDER_JSON)) return data;
-  const message = JSON.parse(data) as { id?: unknown; type?: unknown };
-  const payload = typeof message.id === "string" ? payloads.get(message.id) : undefined;
-  if (message.type !== "next" || payload === undefined) return data;
-  payloads.delete(message.id as string);
-  return `{"id":${JSON.stringify(message.id)},"type":"next","payload":${payload}}`;
+export function substituted(data: string, payloads: Map<string, Buffer> | undefined): string | Buffer {
+  if (!payloads?.size) return data;
+  let key: string | undefined;
+  if (data.startsWith(ID_PREFIX) && data.endsWith(NEXT_SUFFIX)) {
+    key = data.slice(ID_PREFIX.length, data.length - NEXT_SUFFIX.length);
+  } else if (data.includes(PLACEHOLDER_JSON)) {
+    const message = JSON.parse(data) as { id?: unknown; type?: unknown };
+    if (message.type === "next" && typeof message.id === "string") key = payloadKey(message.id);
+  }
+  const payload = key === undefined ? undefined : payloads.get(key);
+  if (key === undefined || payload === undefined) return data;
+  payloads.delete(key);
+  return Buffer.concat([Buffer.from(`${ID_PREFIX}${key}${NEXT_HEAD}`), payload, CLOSE]);
 }

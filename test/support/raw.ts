@@ -37,12 +37,16 @@ type Message = { id?: string; type: string; payload?: unknown };
 export class RawSocket {
   readonly socket: WebSocket;
   readonly messages: Message[] = [];
+  /** Messages that came as binary frames: graphql-ws speaks text, and a browser would hand a
+   * binary frame to the client as a Blob. */
+  binaryFrames = 0;
   closed: { code: number; reason: string } | undefined;
   private waiters: (() => void)[] = [];
 
   private constructor(socket: WebSocket) {
     this.socket = socket;
-    socket.on("message", (data) => {
+    socket.on("message", (data, isBinary) => {
+      if (isBinary) this.binaryFrames++;
       this.messages.push(JSON.parse(String(data)) as Message);
       this.wake();
     });
