@@ -110,7 +110,7 @@ try {
   writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\n${table(rows)}\n`);
   console.log(
-    `${target.kind}, ${cpus().length} cores, node ${process.version}; each server warmed up ≥ ${options.warmup} s and ≥ ${options.warmupRequests} requests per round; ratio = ours / floor; written to ${options.out}`,
+    `${target.kind}, ${cpus().length} cores, node ${process.version}; each server warmed up ≥ ${options.warmup} s and ≥ ${options.warmupRequests} requests per round; fan-out clients: ${options.client}; ratio = ours / floor; written to ${options.out}`,
   );
 } finally {
   if (options.keep) log(`kept the database: ${JSON.stringify(target)}`);
