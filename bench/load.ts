@@ -6,7 +6,7 @@ export type Load = {
   url: string;
   connections: number;
   seconds: number;
-  /** Requests to make, instead of load for `seconds`. */
+  /** Stop after this many requests, if `seconds` have not passed first. */
   amount?: number;
   method?: "GET" | "POST";
   headers?: Record<string, string>;
@@ -34,7 +34,10 @@ export async function runLoad(load: Load): Promise<Throughput> {
   const result = await autocannon({
     url: load.url,
     connections: load.connections,
-    ...(load.amount ? { amount: load.amount } : { duration: load.seconds }),
+    duration: load.seconds,
+    // Stops at `amount` requests or after `seconds`, whichever comes first (autocannon's own
+    // `amount` has no time limit, and refuses fewer requests than connections).
+    ...(load.amount ? { maxOverallRequests: Math.max(load.amount, load.connections) } : {}),
     method: load.method ?? "POST",
     headers: { "content-type": "application/json", ...load.headers },
     requests: [
@@ -68,6 +71,9 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
 }
 
+/** The longest a warm-up's top-up to its request count may take. */
+const WARMUP_LIMIT_S = 120;
+
 /** One side of a comparison: brings its server up for one round and gives the load to run. */
 export type Side = {
   label: string;
@@ -88,16 +94,23 @@ export async function compare(
   for (let r = 0; r < opts.rounds; r++) {
     for (const [i, side] of sides.entries()) {
       const result = await side.open(async (load, server) => {
-        // At least `warmup` seconds and at least `warmupRequests` requests, the same for every side.
+        // At least `warmup` seconds and at least `warmupRequests` requests (within a time limit),
+        // the same for every side. A side that fails while warming up shows it in the round.
         const warm = await runLoad({ ...load, seconds: opts.warmup });
         const more = opts.warmupRequests - warm.requests;
-        if (more > 0) await runLoad({ ...load, seconds: 0, amount: more });
+        const topUp = more > 0 ? await runLoad({ ...load, seconds: WARMUP_LIMIT_S, amount: more }) : undefined;
+        const warmupRequests = warm.requests + (topUp?.requests ?? 0);
+        const warmupFailures = warm.errors + warm.non2xx + (topUp ? topUp.errors + topUp.non2xx : 0);
         const before = await server.call<NodeJS.CpuUsage>("cpu");
         const measured = await runLoad({ ...load, seconds });
         const after = await server.call<NodeJS.CpuUsage>("cpu");
         const cpu = after.user + after.system - before.user - before.system;
-        const warmupRequests = warm.requests + Math.max(0, more);
-        return { ...measured, cpuMs: cpu / 1000 / Math.max(1, measured.requests), warmupRequests };
+        return {
+          ...measured,
+          errors: measured.errors + warmupFailures,
+          cpuMs: cpu / 1000 / Math.max(1, measured.requests),
+          warmupRequests,
+        };
       });
       opts.log(
         `${side.label} · round ${r + 1}/${opts.rounds}: ${Math.round(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms` +
