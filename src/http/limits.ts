@@ -374,6 +374,9 @@ export function useRequestLimits(): Plugin {
 
 type GraphQLWsMessage = { id?: unknown; type?: unknown; payload?: unknown };
 
+/** ws options for bytes that must go out as the text frame their string would have been. */
+const AS_TEXT = Object.freeze({ binary: false });
+
 /**
  * A WebSocket that answers two kinds of bad `subscribe` itself, with an `error` for its id, where
  * graphql-ws would close the whole socket: bytes that are not UTF-8 (ws would close with 1007; the
@@ -381,11 +384,9 @@ type GraphQLWsMessage = { id?: unknown; type?: unknown; payload?: unknown };
  * graphql-ws closes with 4400). Everything else goes on to graphql-ws unchanged. On the way out,
  * it puts results serialised once for all their subscribers into graphql-ws's `next` messages.
  */
-const AS_TEXT = Object.freeze({ binary: false });
-
 export class GuardedWebSocket extends WebSocket implements SubstitutingSocket {
-  /** Serialised results waiting to replace graphql-ws's placeholders, by subscription id
-   * (src/http/ws-messages.ts). */
+  /** Encoded results waiting to replace graphql-ws's placeholders, by subscription id as JSON
+   * (src/http/ws-messages.ts: payloadKey). */
   #payloads: Map<string, Buffer> | undefined;
 
   substitute(id: string, payload: Buffer): void {
