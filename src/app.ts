@@ -36,7 +36,7 @@ import {
 } from "./http/limits.js";
 import { useReadiness } from "./http/readiness.js";
 import { allowWebSocketOrigin, useCsrfPrevention } from "./http/security.js";
-import { nextMessage } from "./http/ws-messages.js";
+import { nextMessage, WsSink } from "./http/ws-messages.js";
 import { serveGraphqlWs } from "./http/ws-server.js";
 import type { Logger } from "./logger.js";
 
@@ -136,12 +136,12 @@ export function buildApp({ config, database, log }: AppDeps): App {
       // events skip Yoga's per-result hooks, which subscribeEvents does once per event instead.
       subscribe: (args: ExecutionArgs) =>
         (availability.available
-          ? subscribeEvents({ ...args, rootValue: undefined })
+          ? subscribeEvents({ ...args, rootValue: undefined }, (args.rootValue as { sink?: WsSink }).sink)
           : { errors: [withoutHttpExtension(databaseUnavailableError())] }) as never,
       connectionInitWaitTimeout: LIMITS.connectionInitWaitMs,
       // Each result is serialised once, however many subscribers share it.
       onNext: (ctx, id, _payload, _args, result) => nextMessage(ctx.extra.socket as GuardedWebSocket, id, result),
-      onSubscribe: async (ctx, _id, params) => {
+      onSubscribe: async (ctx, id, params) => {
         const tooBig = checkParams(params, { bytes: true }) ?? tooManyOperations(ctx.subscriptions);
         if (tooBig) return [withoutHttpExtension(tooBig)];
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
@@ -182,7 +182,7 @@ export function buildApp({ config, database, log }: AppDeps): App {
           document,
           variableValues: params.variables,
           contextValue,
-          rootValue: { execute, subscribe },
+          rootValue: { execute, subscribe, sink: new WsSink(ctx.extra.socket as GuardedWebSocket, id) },
         };
       },
     },

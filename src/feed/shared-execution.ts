@@ -4,6 +4,8 @@
 // that concern one subscriber only (overflow, database unavailable) are executed for it alone.
 // What every result needs (error reporting, masking) is done here too, once per result: the
 // per-subscriber hooks of a plugin pipeline were most of the cost of a 10,000-subscriber event.
+// Over graphql-ws, a shared result goes straight to each waiting subscriber's socket, in one loop
+// (a DirectSink), rather than through graphql-ws's per-result emit.
 import { createSourceEventStream, type ExecutionArgs, type ExecutionResult, execute, GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import { operationKey } from "./operation-key.js";
@@ -53,10 +55,49 @@ function share(key: string, position: number, promise: Promise<ExecutionResult>)
   return promise;
 }
 
+/**
+ * Subscribers with a sink waiting for a shared result, by its promise: one reaction for all of
+ * them, and their deliveries made in one loop, as a broadcast would, instead of a promise, an
+ * async step and its result object per subscriber.
+ */
+const waiting = new WeakMap<Promise<ExecutionResult>, SharedSubscription[]>();
+
+function join(promise: Promise<ExecutionResult>, subscriber: SharedSubscription): void {
+  const list = waiting.get(promise);
+  if (list) {
+    list.push(subscriber);
+    return;
+  }
+  const subscribers = [subscriber];
+  waiting.set(promise, subscribers);
+  promise.then(
+    (result) => {
+      waiting.delete(promise);
+      for (const each of subscribers) each.resolved(result);
+    },
+    (error: unknown) => {
+      waiting.delete(promise);
+      for (const each of subscribers) each.failed(error);
+    },
+  );
+}
+
 /** Reports and masks a result's errors; given every result, once, before it is shared. */
 export type FinishResult = (result: ExecutionResult, args: ExecutionArgs) => ExecutionResult;
 
-export type Subscribe = (args: ExecutionArgs) => Promise<AsyncGenerator<ExecutionResult, undefined> | ExecutionResult>;
+/**
+ * Where a subscriber's results can go without the transport's per-result machinery: graphql-ws
+ * (src/http/ws-messages.ts) writes a `next` message straight to the socket. `deliver` returns
+ * false when it cannot send now (the socket is closed, or backed up): the result is then yielded
+ * to the transport, whose send waits for the socket (the backpressure that cuts off a subscriber
+ * who stopped reading).
+ */
+export type DirectSink = { deliver(result: ExecutionResult): boolean };
+
+export type Subscribe = (
+  args: ExecutionArgs,
+  sink?: DirectSink,
+) => Promise<AsyncGenerator<ExecutionResult, undefined> | ExecutionResult>;
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
@@ -70,24 +111,90 @@ class SharedSubscription implements AsyncGenerator<ExecutionResult, undefined> {
   readonly #args: ExecutionArgs;
   readonly #key: string;
   readonly #finish: FinishResult;
+  readonly #sink: DirectSink | undefined;
   #failed = false;
+  #returned = false;
+  /** With a sink: the transport's pending next(), answered with the first result the sink could not take. */
+  #answer: ((result: IteratorResult<ExecutionResult, undefined>) => void) | undefined;
 
-  constructor(source: AsyncIterable<unknown>, args: ExecutionArgs, finish: FinishResult) {
+  constructor(source: AsyncIterable<unknown>, args: ExecutionArgs, finish: FinishResult, sink: DirectSink | undefined) {
     this.#source = source[Symbol.asyncIterator]();
     this.#args = args;
     this.#key = operationKey(args);
     this.#finish = finish;
+    this.#sink = sink;
   }
 
   next(): Promise<IteratorResult<ExecutionResult, undefined>> {
     if (this.#failed) return Promise.resolve(DONE);
-    return this.#source
-      .next()
-      .then((step) => this.#step(step))
-      .catch((error: unknown) => this.#fail(error));
+    if (this.#sink === undefined) {
+      return this.#source
+        .next()
+        .then((step) => this.#step(step))
+        .catch((error: unknown) => this.#fail(error));
+    }
+    return new Promise((resolve) => {
+      this.#answer = resolve;
+      this.#pull();
+    });
+  }
+
+  /**
+   * Takes the source's next payload for the pending next(). A result without errors goes straight
+   * to the sink, and the same next() stays pending for the payload after it (a loop, not a chain
+   * of promises); anything else answers next(). The transport is waiting in next() meanwhile, so
+   * nothing it sends can come between two results, and their order is the feed's.
+   */
+  #pull(): void {
+    this.#source.next().then(
+      (step) => this.#take(step),
+      (error: unknown) => this.#reply(this.#fail(error)),
+    );
+  }
+
+  #take(step: IteratorResult<unknown>): void {
+    if (step.done || this.#returned) {
+      this.#reply(DONE);
+      return;
+    }
+    const payload = step.value;
+    const position = positionOf(payload);
+    if (position === undefined) {
+      this.#execute(payload).then(
+        (result) => this.resolved(result),
+        (error: unknown) => this.failed(error),
+      );
+    } else {
+      join(sharedResult(this.#key, position) ?? share(this.#key, position, this.#execute(payload)), this);
+    }
+  }
+
+  /** Called with the result of the payload taken (for many subscribers in one loop: join()). */
+  resolved(result: ExecutionResult): void {
+    if (this.#returned) {
+      this.#reply(DONE);
+      return;
+    }
+    try {
+      if (result.errors === undefined && (this.#sink as DirectSink).deliver(result)) this.#pull();
+      else this.#reply({ done: false, value: result });
+    } catch (error) {
+      this.#reply(this.#fail(error));
+    }
+  }
+
+  failed(error: unknown): void {
+    this.#reply(this.#fail(error));
+  }
+
+  #reply(result: IteratorResult<ExecutionResult, undefined> | Promise<IteratorResult<ExecutionResult, undefined>>) {
+    const answer = this.#answer;
+    this.#answer = undefined;
+    answer?.(result as IteratorResult<ExecutionResult, undefined>);
   }
 
   async return(): Promise<IteratorReturnResult<undefined>> {
+    this.#returned = true;
     await this.#source.return?.();
     return DONE;
   }
@@ -131,10 +238,10 @@ class SharedSubscription implements AsyncGenerator<ExecutionResult, undefined> {
 
 /** graphql's subscribe, with each event executed once per distinct operation and `finish`ed. */
 export function sharedSubscribe(finish: FinishResult): Subscribe {
-  return async (args) => {
+  return async (args, sink) => {
     const source = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in source)) return finish(source as ExecutionResult, args);
-    return new SharedSubscription(source as AsyncIterable<unknown>, args, finish);
+    return new SharedSubscription(source as AsyncIterable<unknown>, args, finish, sink);
   };
 }
 
@@ -142,7 +249,7 @@ export function sharedSubscribe(finish: FinishResult): Subscribe {
 export function useSharedSubscriptionEvents(subscribe: Subscribe): Plugin {
   return {
     onSubscribe({ setSubscribeFn }) {
-      setSubscribeFn(subscribe as never);
+      setSubscribeFn(((args: ExecutionArgs) => subscribe(args)) as never);
     },
   };
 }

@@ -394,6 +394,11 @@ export class GuardedWebSocket extends WebSocket implements SubstitutingSocket {
     this.#payloads.set(payloadKey(id), payload);
   }
 
+  /** UTF-8 bytes, sent as a text frame. */
+  sendText(bytes: Buffer): void {
+    (super.send as (...args: unknown[]) => void).call(this, bytes, AS_TEXT);
+  }
+
   override send(data: unknown, ...rest: unknown[]): void {
     const send = super.send as (...args: unknown[]) => void;
     const message = typeof data === "string" ? substituted(data, this.#payloads) : data;

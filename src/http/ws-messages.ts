@@ -29,13 +29,53 @@ export const payloadKey = (id: string): string => JSON.stringify(id);
  * placeholder that graphql-ws will stringify instead of the result.
  */
 export function nextMessage(socket: SubstitutingSocket, id: string, result: ExecutionResult): FormattedExecutionResult {
+  socket.substitute(id, encoded(result));
+  return PLACEHOLDER;
+}
+
+/** `result` as UTF-8 JSON, encoded once however many subscribers it goes to. */
+function encoded(result: ExecutionResult): Buffer {
   let payload = serialised.get(result);
   if (payload === undefined) {
     payload = Buffer.from(JSON.stringify(result));
     serialised.set(result, payload);
   }
-  socket.substitute(id, payload);
-  return PLACEHOLDER;
+  return payload;
+}
+
+/** A socket that sends UTF-8 bytes as a text frame, now. */
+export type TextSocket = {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  sendText(bytes: Buffer): void;
+};
+
+const OPEN = 1;
+
+/**
+ * Sends one subscription's results straight to its socket, as the `next` messages graphql-ws
+ * would have sent (the same bytes: src/feed/shared-execution.ts yields to graphql-ws only what
+ * this does not take). Per result and subscriber that is one buffer and one write, where
+ * graphql-ws's emit is an async function, a copy of the result, a message object, its JSON and a
+ * promise per send. Only while the socket has nothing unsent: otherwise graphql-ws's send, which
+ * waits for the socket, takes the result.
+ */
+export class WsSink {
+  readonly #socket: TextSocket;
+  readonly #id: string;
+
+  constructor(socket: TextSocket, id: string) {
+    this.#socket = socket;
+    this.#id = id;
+  }
+
+  deliver(result: ExecutionResult): boolean {
+    const socket = this.#socket;
+    if (socket.readyState !== OPEN || socket.bufferedAmount !== 0) return false;
+    const head = Buffer.from(`${ID_PREFIX}${payloadKey(this.#id)}${NEXT_HEAD}`);
+    socket.sendText(Buffer.concat([head, encoded(result), CLOSE]));
+    return true;
+  }
 }
 
 /**
