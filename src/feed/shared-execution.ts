@@ -102,9 +102,17 @@ export type Subscribe = (
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 /**
+ * A source that can be taken from without a promise (src/feed/subscription.ts: poll): what it
+ * has now; or undefined, and it calls `consumer.offer()` once it has something; or null when
+ * only next() will do. Between events, a subscriber then holds no promise and no closure.
+ */
+type Pollable = { poll(consumer: { offer(): void }): IteratorResult<unknown> | undefined | null };
+
+/**
  * One subscriber's event stream: the source's payloads, each executed (once per operation and
  * feed position) and finished. A class with promise chains rather than an object of closures and
  * async functions: an idle subscriber keeps one of these and one pending promise, nothing more.
+ * With a sink and a Pollable source, the pending promise is the transport's next() alone.
  */
 class SharedSubscription implements AsyncGenerator<ExecutionResult, undefined> {
   readonly #source: AsyncIterator<unknown>;
@@ -146,10 +154,29 @@ class SharedSubscription implements AsyncGenerator<ExecutionResult, undefined> {
    * nothing it sends can come between two results, and their order is the feed's.
    */
   #pull(): void {
+    let step: IteratorResult<unknown> | undefined | null = null;
+    try {
+      const source = this.#source as Partial<Pollable>;
+      step = source.poll ? source.poll(this) : null;
+    } catch (error) {
+      this.#reply(this.#fail(error));
+      return;
+    }
+    // undefined: the source calls offer() once it has something.
+    if (step === undefined) return;
+    if (step !== null) {
+      this.#take(step);
+      return;
+    }
     this.#source.next().then(
-      (step) => this.#take(step),
+      (next) => this.#take(next),
       (error: unknown) => this.#reply(this.#fail(error)),
     );
+  }
+
+  /** The source has something for us (see Pollable). */
+  offer(): void {
+    this.#pull();
   }
 
   #take(step: IteratorResult<unknown>): void {
@@ -157,15 +184,19 @@ class SharedSubscription implements AsyncGenerator<ExecutionResult, undefined> {
       this.#reply(DONE);
       return;
     }
-    const payload = step.value;
-    const position = positionOf(payload);
-    if (position === undefined) {
-      this.#execute(payload).then(
-        (result) => this.resolved(result),
-        (error: unknown) => this.failed(error),
-      );
-    } else {
-      join(sharedResult(this.#key, position) ?? share(this.#key, position, this.#execute(payload)), this);
+    try {
+      const payload = step.value;
+      const position = positionOf(payload);
+      if (position === undefined) {
+        this.#execute(payload).then(
+          (result) => this.resolved(result),
+          (error: unknown) => this.failed(error),
+        );
+      } else {
+        join(sharedResult(this.#key, position) ?? share(this.#key, position, this.#execute(payload)), this);
+      }
+    } catch (error) {
+      this.#reply(this.#fail(error));
     }
   }
 

@@ -22,6 +22,9 @@ export type FeedSubscriptionOptions = {
 
 const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
 
+/** Called back by a FeedSubscription it poll()ed once there is something to take. */
+export type FeedConsumer = { offer(): void };
+
 export class FeedSubscription implements AsyncIterableIterator<Delivery>, FeedListener {
   readonly #hub: FeedHub;
   readonly #filter: FeedFilter;
@@ -34,6 +37,8 @@ export class FeedSubscription implements AsyncIterableIterator<Delivery>, FeedLi
   #attached = false;
   /** The pending next() of a live subscriber waiting for an event. */
   #waiter: ((result: IteratorResult<Delivery, undefined>) => void) | undefined;
+  /** Or, in place of a pending next(), the consumer that poll() registered. */
+  #consumer: FeedConsumer | undefined;
 
   constructor(hub: FeedHub, options: FeedSubscriptionOptions) {
     this.#hub = hub;
@@ -71,6 +76,20 @@ export class FeedSubscription implements AsyncIterableIterator<Delivery>, FeedLi
     return new Promise((resolve) => {
       this.#waiter = resolve;
     });
+  }
+
+  /**
+   * next() without a promise, for a consumer that is called back instead: what can be taken now;
+   * or undefined, and `consumer.offer()` is called once there is something (from the hub's
+   * publish loop, synchronously: offer() must not block); or null while the subscription still
+   * replays from the database, when only next() will do.
+   */
+  poll(consumer: FeedConsumer): IteratorResult<Delivery, undefined> | undefined | null {
+    const taken = this.#take();
+    if (taken) return taken;
+    if (this.#phase === "replay") return null;
+    this.#consumer = consumer;
+    return undefined;
   }
 
   /** What next() can answer at once: a queued event, or how the subscription ended. */
@@ -163,6 +182,12 @@ export class FeedSubscription implements AsyncIterableIterator<Delivery>, FeedLi
    * with nothing, it would chain a new pending promise onto the old one for every batch that
    * this subscriber's filter drops.) */
   #wakeUp(): void {
+    const consumer = this.#consumer;
+    if (consumer && (this.#queue.length > 0 || (this.#phase !== "live" && this.#phase !== "replay"))) {
+      this.#consumer = undefined;
+      consumer.offer();
+      return;
+    }
     const waiter = this.#waiter;
     if (!waiter) return;
     // The answer itself, not a promise of it: resolving with a promise costs two more ticks.
