@@ -10,6 +10,7 @@ import { schema } from "../src/graphql/schema.js";
 import { createLogger } from "../src/logger.js";
 import { createWorld, type World, writeFact } from "./support/feed-facts.js";
 import { startServer, type TestServer } from "./support/server.js";
+import { until } from "./support/until.js";
 
 let server: TestServer;
 let world: World;
@@ -55,14 +56,6 @@ async function start(into: DirectSink) {
 /** Settles with the promise's outcome, or "pending" if it has not settled within `ms`. */
 function within<T>(promise: Promise<T>, ms: number): Promise<T | "pending"> {
   return Promise.race([promise, new Promise<"pending">((resolve) => setTimeout(() => resolve("pending"), ms))]);
-}
-
-async function until(check: () => boolean, ms = 10_000) {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe("a subscription with a direct sink", () => {

@@ -8,6 +8,7 @@ import { feedHead } from "../src/feed/read.js";
 import { createWorld, type World } from "./support/feed-facts.js";
 import { startServer, type TestServer } from "./support/server.js";
 import { keyOf, type Result, type Subscriber, wsSubscribe } from "./support/subscribers.js";
+import { until } from "./support/until.js";
 
 const QUEUE_LIMIT = 50;
 let server: TestServer;
@@ -35,14 +36,6 @@ async function rawSubscriber(variables: Record<string, unknown>) {
   await until(() => messages.some((m) => m.type === "connection_ack"));
   socket.send(JSON.stringify({ id: "1", type: "subscribe", payload: { query: QUERY, variables } }));
   return { socket, messages };
-}
-
-async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe("a subscriber that stops reading", () => {

@@ -7,6 +7,7 @@ import { createWorld, feedKeys, type World, type Written, writeFact, writeFacts 
 import { RawSocket } from "./support/raw.js";
 import { startServer, type TestServer } from "./support/server.js";
 import { keyOf, type Result, type Subscriber, sseSubscribe, wsSubscribe } from "./support/subscribers.js";
+import { until } from "./support/until.js";
 
 let server: TestServer;
 let world: World;
@@ -201,14 +202,6 @@ describe("one reader per process", () => {
 function byCursor(a: string, b: string): number {
   const position = (c: string) => Number(Buffer.from(c, "base64url").toString().split(":")[1]);
   return position(a) - position(b);
-}
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe("subscriptions sharing one socket", () => {
