@@ -70,7 +70,7 @@ describe("a subscription with a direct sink", () => {
     expect(ids).toEqual(releases.map((written) => String(written.id)));
     expect(into.results.every((r) => r.errors === undefined)).toBe(true);
     expect(await within(next, 200)).toBe("pending");
-    // A client's `complete`: graphql-ws calls return() and waits for its loop to end.
+    // A client's `complete`: graphql-ws calls return(); its loop, waiting in next(), must end.
     await stream.return(undefined);
     expect(await within(next, 2_000)).toEqual({ done: true, value: undefined });
   });

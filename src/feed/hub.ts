@@ -18,7 +18,7 @@ export type FeedHubOptions = {
   queueLimit?: number;
 };
 
-/** What the hub hands batches to; `push` must not block (see subscription.ts). */
+/** What the hub hands batches to; `push` must neither block nor throw (see subscription.ts). */
 export type FeedListener = {
   push(items: FeedItem[]): void;
   /** The hub is stopping: finish. */

@@ -73,7 +73,14 @@ function join(promise: Promise<ExecutionResult>, subscriber: SharedSubscription)
   promise.then(
     (result) => {
       waiting.delete(promise);
-      for (const each of subscribers) each.resolved(result);
+      for (const each of subscribers) {
+        // resolved() catches what it can; should it ever throw, the others still get theirs.
+        try {
+          each.resolved(result);
+        } catch (error) {
+          each.failed(error);
+        }
+      }
     },
     (error: unknown) => {
       waiting.delete(promise);
@@ -88,9 +95,9 @@ export type FinishResult = (result: ExecutionResult, args: ExecutionArgs) => Exe
 /**
  * Where a subscriber's results can go without the transport's per-result machinery: graphql-ws
  * (src/http/ws-messages.ts) writes a `next` message straight to the socket. `deliver` returns
- * false when it cannot send now (the socket is closed, or backed up): the result is then yielded
- * to the transport, whose send waits for the socket (the backpressure that cuts off a subscriber
- * who stopped reading).
+ * false when it cannot send now: the result is then yielded to the transport. For a backed-up
+ * socket, its send waits (the backpressure that cuts off a subscriber who stopped reading); for
+ * a closed one, it drops the message.
  */
 export type DirectSink = { deliver(result: ExecutionResult): boolean };
 
@@ -226,6 +233,9 @@ class SharedSubscription implements AsyncGenerator<ExecutionResult, undefined> {
 
   async return(): Promise<IteratorReturnResult<undefined>> {
     this.#returned = true;
+    // A pending next() is answered now, not when an execution or a replay read in flight ends
+    // (a slow database would hold the transport's loop); what settles later is dropped.
+    this.#reply(DONE);
     await this.#source.return?.();
     return DONE;
   }

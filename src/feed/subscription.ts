@@ -81,8 +81,10 @@ export class FeedSubscription implements AsyncIterableIterator<Delivery>, FeedLi
   /**
    * next() without a promise, for a consumer that is called back instead: what can be taken now;
    * or undefined, and `consumer.offer()` is called once there is something (from the hub's
-   * publish loop, synchronously: offer() must not block); or null while the subscription still
-   * replays from the database, when only next() will do.
+   * publish loop, synchronously: offer() must neither block nor throw; the first consumer of an
+   * event starts its execution there); or null while the subscription still replays from the
+   * database, when only next() will do (so a subscriber resuming with `after:` waits its first
+   * live event through next()).
    */
   poll(consumer: FeedConsumer): IteratorResult<Delivery, undefined> | undefined | null {
     const taken = this.#take();
@@ -178,9 +180,9 @@ export class FeedSubscription implements AsyncIterableIterator<Delivery>, FeedLi
     this.#wakeUp();
   }
 
-  /** Answers a waiting next() once there is something to answer: an event, or the end. (Woken
-   * with nothing, it would chain a new pending promise onto the old one for every batch that
-   * this subscriber's filter drops.) */
+  /** Calls back the consumer that poll() registered, or answers a waiting next(), once there is
+   * something to take: an event, or the end. (Woken with nothing, next() would chain a new
+   * pending promise onto the old one for every batch that this subscriber's filter drops.) */
   #wakeUp(): void {
     const consumer = this.#consumer;
     if (consumer && (this.#queue.length > 0 || (this.#phase !== "live" && this.#phase !== "replay"))) {

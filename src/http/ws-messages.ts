@@ -1,8 +1,10 @@
 // graphql-ws serialises every `next` message on its own, so an event shared by 10,000
 // subscribers was turned into JSON 10,000 times. Here a result is serialised once (results are
-// shared per operation and event, src/feed/shared-execution.ts), and encoded to UTF-8 once:
-// graphql-ws is handed a placeholder payload, and the socket sends its message with the encoded
-// result in the placeholder's place.
+// shared per operation and event, src/feed/shared-execution.ts), and encoded to UTF-8 once.
+// Most results go out through WsSink, which writes the `next` message itself. The rest (results
+// with errors, or for a socket with unsent bytes) go through graphql-ws: it is handed a
+// placeholder payload, and the socket sends its message with the encoded result in the
+// placeholder's place.
 import type { ExecutionResult, FormattedExecutionResult } from "graphql";
 
 /** Not a key a GraphQL result can have, so a placeholder is never mistaken for a result. */
