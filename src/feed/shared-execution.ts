@@ -249,6 +249,11 @@ class SharedSubscription implements AsyncGenerator<ExecutionResult, undefined> {
     return this;
   }
 
+  // `await using` ends the subscription, as it does a native async generator.
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.return();
+  }
+
   async #step(step: IteratorResult<unknown>): Promise<IteratorResult<ExecutionResult, undefined>> {
     if (step.done) return DONE;
     const payload = step.value;
