@@ -8,6 +8,7 @@ import "./release.js";
 import "./statement.js";
 import "./stats.js";
 import "./subscriptions.js";
+import "./feed-cursor.js";
 import "./errors.js";
 import "./mutations.js";
 import "./audit.js";
