@@ -1,6 +1,5 @@
 // buildApp(config) → { server, start(port), stop() }: one node:http server carrying Yoga (HTTP,
 // SSE, GraphiQL, /health, /ready) and graphql-ws on the same /graphql path.
-import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type ExecutionArgs, type ExecutionResult, GraphQLError } from "graphql";
@@ -35,7 +34,8 @@ import {
   useRequestLimits,
 } from "./http/limits.js";
 import { useReadiness } from "./http/readiness.js";
-import { allowWebSocketOrigin, useCsrfPrevention } from "./http/security.js";
+import { requestIds } from "./http/request-id.js";
+import { allowWebSocketOrigin, corsOptions, useCsrfPrevention } from "./http/security.js";
 import { nextMessage, WsSink } from "./http/ws-messages.js";
 import { serveGraphqlWs } from "./http/ws-server.js";
 import type { Logger } from "./logger.js";
@@ -77,6 +77,7 @@ export function buildApp({ config, database, log }: AppDeps): App {
     return { ...result, errors };
   });
 
+  const ids = requestIds();
   const yoga = createYoga<{ connectionParams?: Record<string, unknown> }, Context>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -87,14 +88,12 @@ export function buildApp({ config, database, log }: AppDeps): App {
     maxRequestBodySize: false,
     batching: false,
     multipart: false,
-    cors: config.allowedOrigins ? { origin: config.allowedOrigins } : undefined,
+    cors: corsOptions(config.allowedOrigins),
     // Never a stack or an original message in a response, whatever NODE_ENV says.
     maskedErrors: { isDev: false, maskError: (error, message) => maskGraphqlError(error, message) },
     context: ({ request, connectionParams }): Context | Promise<Context> => {
       const header = connectionParams ? connectionParams.authorization : request.headers.get("authorization");
-      // randomUUID() returns a tree of ~20 concatenated strings (~480 bytes); a subscription keeps
-      // its context for its whole life, so keep a flat copy (56 bytes) instead.
-      const requestId = request?.headers.get("x-request-id")?.slice(0, 100) || randomUUID().normalize();
+      const requestId = ids.of(request);
       // The service's logger, not a child per request: making one was the largest single cost of
       // `{ __typename }`; whoever logs adds the requestId.
       const context = (viewer: Viewer): Context => ({ db, viewer, requestId, log, feed });
@@ -103,6 +102,7 @@ export function buildApp({ config, database, log }: AppDeps): App {
       return resolveViewer(db, config.adminToken, header).then(context);
     },
     plugins: [
+      ids.plugin,
       useReadiness("/ready", async () => ready && (await availability.check())),
       useCsrfPrevention(config.allowedOrigins),
       useRequestLimits(),

@@ -4,6 +4,7 @@
 // (forms, <img>, <script>), while curl, servers and fetch() with JSON work unchanged.
 import type { IncomingMessage } from "node:http";
 import { createGraphQLError, type Plugin } from "graphql-yoga";
+import { REQUEST_ID_HEADER } from "./request-id.js";
 
 /** Any of these headers makes a browser preflight the request, so its origin was allowed. */
 export const PREFLIGHT_HEADERS = ["x-graphql-csrf", "x-graphql-yoga-csrf", "apollo-require-preflight"];
@@ -18,10 +19,12 @@ function forbidden(message: string) {
 /**
  * - POST must carry a content type a form cannot send (JSON, application/graphql) or a
  *   preflight header.
- * - GET runs queries only (Yoga refuses mutations on GET). A browser's cross-site GET (an
- *   <img> or <script> on another site, marked by Fetch Metadata `Sec-Fetch-Site`) needs a
- *   preflight header; clients that send no Fetch Metadata (curl, servers) and same-origin pages
- *   such as GraphiQL are unaffected.
+ * - GET runs queries only (Yoga refuses mutations on GET). A browser's cross-site GET without
+ *   an allowed Origin (an <img> or <script> on another site, marked by Fetch Metadata
+ *   `Sec-Fetch-Site`) needs a preflight header. GETs from the same origin, from the same site
+ *   (another port of the same host) and from an origin in ALLOWED_ORIGINS work as browser
+ *   clients send them by default (urql, Apollo's useGETForQueries, EventSource); clients that
+ *   send no Fetch Metadata (curl, servers) are unaffected.
  * - When ALLOWED_ORIGINS is set, a request with an Origin outside it is refused.
  */
 export function useCsrfPrevention(allowedOrigins: readonly string[] | undefined): Plugin {
@@ -41,11 +44,25 @@ export function useCsrfPrevention(allowedOrigins: readonly string[] | undefined)
         }
       } else if (request.method === "GET") {
         const site = request.headers.get("sec-fetch-site");
-        if (site === "cross-site" || site === "same-site") {
+        // A no-cors request (<img>, <script>) sends no Origin on GET, so it never passes here.
+        const allowedCrossSite = allowedOrigins !== undefined && origin !== null;
+        if (site === "cross-site" && !allowedCrossSite) {
           throw forbidden(`Cross-site GET requests need one of the headers ${PREFLIGHT_HEADERS.join(", ")}.`);
         }
       }
     },
+  };
+}
+
+/** Browsers may cache a preflight this long (Chromium caps it at two hours). */
+const PREFLIGHT_MAX_AGE_S = 7200;
+
+/** CORS: ALLOWED_ORIGINS, or any origin when unset; responses expose their request id. */
+export function corsOptions(allowedOrigins: readonly string[] | undefined) {
+  return {
+    origin: allowedOrigins ? [...allowedOrigins] : undefined,
+    maxAge: PREFLIGHT_MAX_AGE_S,
+    exposedHeaders: [REQUEST_ID_HEADER],
   };
 }
 
