@@ -31,8 +31,7 @@ const database = await openDatabase({
 const app = buildApp({ config, database, log: createLogger(config.logLevel) });
 
 // The relational query the nested read hands drizzle, for the drizzle-alone ceiling
-// (children/bare-drizzle.ts). Our server prepares that query once per document
-// (src/graphql/lookup.ts), so this hook runs once, not per request.
+// (children/bare-drizzle.ts).
 const exchangeEvents = database.db.query.exchangeEvent;
 const findFirst = exchangeEvents.findFirst;
 let capturedQuery: unknown;

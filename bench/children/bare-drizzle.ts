@@ -20,7 +20,7 @@ const database = await openDatabase({
   },
 });
 type Query = Parameters<typeof database.db.query.exchangeEvent.findFirst>[0];
-/** Prepared with the slug as a placeholder, as our server prepares it: the best drizzle does. */
+/** Prepared with the slug as a placeholder: the best drizzle does. */
 let prepared: { execute(values: { slug: string }): Promise<unknown> } | undefined;
 
 const server = createServer(async (req, res) => {

@@ -48,14 +48,6 @@ export const builder = new SchemaBuilder<PothosTypes>({
     getTableConfig,
     defaultConnectionSize: DEFAULT_PAGE_SIZE,
     maxConnectionSize: MAX_PAGE_SIZE,
-    // A root field's plan is reused by every request of the same document and variables (our
-    // patch of the plugin, patches/): about a tenth of a nested read's CPU. Sound because no
-    // select or query callback of this schema reads the context (access is checked when fields
-    // resolve, not when they are planned); one that did would have to be named here. A kept
-    // plan is made with the database alone, not the request's context (its headers, its
-    // viewer), which the plugin's count subqueries would otherwise keep alive with the plan.
-    planCache: () => "",
-    planContext: (ctx: Context) => ({ db: ctx.db }),
   },
   relay: {
     clientMutationId: "omit",

@@ -3,7 +3,6 @@ import { exchangeEventTable } from "../db/tables.js";
 import { builder } from "./builder.js";
 import { CONFIDENCE_DESCRIPTION, Confidence } from "./confidence.js";
 import { connectionType } from "./connection.js";
-import { BY_SLUG, preparedOnce } from "./lookup.js";
 import { checkPage } from "./pagination.js";
 
 export const ExchangeEventRef = builder.drizzleNode("exchangeEvent", {
@@ -56,12 +55,8 @@ builder.queryFields((t) => ({
     nullable: true,
     description: "The exchange with this slug, or null.",
     args: { slug: t.arg.string({ required: true, description: 'Its slug: "2024-08-01-ankara".' }) },
-    resolve: (query, _parent, args, ctx) => {
-      const bySlug = query(BY_SLUG);
-      return preparedOnce(ctx.db, bySlug, () =>
-        ctx.db.query.exchangeEvent.findFirst(bySlug).prepare("exchange_event_by_slug"),
-      ).execute({ slug: args.slug.slice(0, 200) });
-    },
+    resolve: (query, _parent, args, ctx) =>
+      ctx.db.query.exchangeEvent.findFirst(query({ where: { slug: args.slug.slice(0, 200) } })),
   }),
   exchangeEvents: t.drizzleConnection(
     {

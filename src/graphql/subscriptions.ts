@@ -7,7 +7,6 @@ import { feedHead, type ReleaseRow, type StatementRow } from "../feed/read.js";
 import { type Delivery, FeedSubscription, OVERFLOW, UNAVAILABLE } from "../feed/subscription.js";
 import { builder } from "./builder.js";
 import { idOf } from "./global-id.js";
-import { BY_ID, preparedOnce } from "./lookup.js";
 import { ReleaseRef } from "./release.js";
 import { StatementRef } from "./statement.js";
 
@@ -68,9 +67,8 @@ const ReleaseAddedEvent = builder.objectRef<ReleaseEvent>("ReleaseAddedEvent").i
         // One statement with the nested selection (shared-execution.ts runs it once per
         // operation); if the database went away since the feed was read, the row already read
         // still serves the scalar fields.
-        const byId = query(BY_ID);
-        return preparedOnce(ctx.db, byId, () => ctx.db.query.release.findFirst(byId).prepare("release_added"))
-          .execute({ id: event.release.id })
+        return ctx.db.query.release
+          .findFirst(query({ where: { id: event.release.id } }))
           .then((row) => row ?? event.release)
           .catch(() => event.release);
       },
@@ -89,9 +87,8 @@ const StatementAddedEvent = builder.objectRef<StatementEvent>("StatementAddedEve
         // One statement with the nested selection (shared-execution.ts runs it once per
         // operation); if the database went away since the feed was read, the row already read
         // still serves the scalar fields.
-        const byId = query(BY_ID);
-        return preparedOnce(ctx.db, byId, () => ctx.db.query.statement.findFirst(byId).prepare("statement_added"))
-          .execute({ id: event.statement.id })
+        return ctx.db.query.statement
+          .findFirst(query({ where: { id: event.statement.id } }))
           .then((row) => row ?? event.statement)
           .catch(() => event.statement);
       },
