@@ -14,6 +14,7 @@ import { FeedHub } from "./feed/hub.js";
 import { sharedSubscribe, useSharedSubscriptionEvents } from "./feed/shared-execution.js";
 import type { Context, Viewer } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
+import { useDashboard } from "./http/dashboard.js";
 import { trackRequests } from "./http/drain.js";
 import {
   errorReporter,
@@ -104,6 +105,7 @@ export function buildApp({ config, database, log }: AppDeps): App {
     plugins: [
       ids.plugin,
       useReadiness("/ready", async () => ready && (await availability.check())),
+      useDashboard(),
       useCsrfPrevention(config.allowedOrigins),
       useRequestLimits(),
       useExtraRules(),

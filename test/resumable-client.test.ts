@@ -1,40 +1,24 @@
 // The shipped resumable client (src/client/resumable.ts) against a real server that is stopped
 // and started again on the same port and database: it receives every release written meanwhile,
-// once, in order; a plain graphql-ws client beside it misses them.
+// once, in order; a plain graphql-ws client beside it, resubscribing with its first `after`, does not.
 import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { type App, buildApp } from "../src/app.js";
 import { type CursorStore, memoryCursorStore, resumable } from "../src/client/resumable.js";
-import { loadConfig } from "../src/config.js";
-import { createLogger } from "../src/logger.js";
-import { createTestDatabase, type TestDatabase } from "./support/database.js";
 import { createWorld, type World, writeFact } from "./support/feed-facts.js";
+import { type RestartableServer, restartableServer } from "./support/restartable.js";
 import { until } from "./support/until.js";
 
 const RELEASES = `subscription Releases($after: String) { releaseAdded(after: $after) { cursor release { id } } }`;
 
-let testDb: TestDatabase;
+let server: RestartableServer;
 let world: World;
-let app: App | undefined;
-let port = 0;
 const clients: Client[] = [];
-
-async function startApp(): Promise<void> {
-  const config = loadConfig({ LOG_LEVEL: "silent", FEED_POLL_MS: "500" });
-  app = buildApp({ config, database: testDb.database, log: createLogger(config.logLevel) });
-  port = await app.start(port, "127.0.0.1");
-}
-
-async function stopApp(): Promise<void> {
-  await app?.stop();
-  app = undefined;
-}
 
 /** A graphql-ws client that keeps retrying quickly, as a dashboard would. */
 function wsClient(): Client {
   const client = createClient({
-    url: `ws://127.0.0.1:${port}/graphql`,
+    url: `ws://127.0.0.1:${server.port}/graphql`,
     webSocketImpl: WebSocket,
     retryAttempts: Number.POSITIVE_INFINITY,
     shouldRetry: () => true,
@@ -64,30 +48,23 @@ function collect(client: Client, variables: Record<string, unknown> = {}) {
 }
 
 async function feedCursor(): Promise<string> {
-  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query: "{ feedCursor }" }),
-  });
-  return ((await response.json()) as { data: { feedCursor: string } }).data.feedCursor;
+  return (await server.gql<{ feedCursor: string }>("{ feedCursor }")).feedCursor;
 }
 
 /** Writes `count` releases (fact numbers from `from`), returning their ids in commit order. */
 async function writeReleases(from: number, count: number): Promise<number[]> {
   const ids: number[] = [];
-  for (let n = 0; n < count; n++) ids.push((await writeFact(testDb.database.db, world, from + 2 * n)).id);
+  for (let n = 0; n < count; n++) ids.push((await writeFact(server.database.db, world, from + 2 * n)).id);
   return ids;
 }
 
 beforeAll(async () => {
-  testDb = await createTestDatabase({ seed: false });
-  world = await createWorld(testDb.database.db, 7);
-  await startApp();
+  server = await restartableServer({ seed: false });
+  world = await createWorld(server.database.db, 7);
 });
 afterAll(async () => {
   await Promise.all(clients.map((client) => client.dispose()));
-  await stopApp();
-  await testDb?.drop();
+  await server?.close();
 });
 
 describe("resumable graphql-ws client", () => {
@@ -103,9 +80,9 @@ describe("resumable graphql-ws client", () => {
     written = await writeReleases(0, 2);
     await until(() => resuming.ids.length === 2 && plain.ids.length === 2);
 
-    await stopApp();
+    await server.stop();
     written.push(...(await writeReleases(4, 3)));
-    await startApp();
+    await server.start();
     written.push(...(await writeReleases(10, 1)));
 
     await until(() => resuming.ids.length >= written.length && plain.ids.length >= 3);
