@@ -59,7 +59,10 @@ export const builder = new SchemaBuilder<PothosTypes>({
     nodeQueryOptions: {
       description: "Fetches any object by its global id; null when none has it.",
       args: { id: { description: "A global id, as returned in any `id` field." } },
-      resolve: (_root, args, _ctx, _info, resolveNode) => nullWhenMissing(() => resolveNode(args.id)),
+      // An id of a type that has no rows (an interface, a name we never used) names nothing, as
+      // a missing row does; Pothos would throw its own internal message for it.
+      resolve: (_root, args, _ctx, _info, resolveNode) =>
+        args.id.typename in nodeTables ? nullWhenMissing(() => resolveNode(args.id)) : null,
     },
     nodesQueryOptions: {
       description: "Fetches objects by their global ids, in the order given; null for each id that names nothing.",

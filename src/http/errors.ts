@@ -45,7 +45,25 @@ function withoutSuggestions(errors: readonly Error[] | undefined): void {
 function isUnexpected(error: GraphQLError): boolean {
   const original = originalOf(error);
   if (original === error || !(original instanceof Error)) return false;
+  if (refusedByDatabase(original)) return false;
   return original.name !== "GraphQLError" && original.name !== "PothosValidationError";
+}
+
+/**
+ * A client's input that the database refused where our own checks (src/graphql/search.ts) should
+ * have caught it first: still the client's mistake, with a message that says so.
+ */
+function refusedByDatabase(error: unknown): GraphQLError | undefined {
+  for (let e = error, hops = 0; e && typeof e === "object" && hops < 8; hops++) {
+    // "stack too small" up to PostgreSQL 16, "is too complex" from 17 (PGlite).
+    if (/tsquery (stack too small|is too complex)/.test(String((e as { message?: unknown }).message))) {
+      return new GraphQLError('Argument "search" is too complex: it nests too many operators.', {
+        extensions: { code: "BAD_USER_INPUT" },
+      });
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 export type ErrorReporter = (
@@ -121,7 +139,7 @@ function clientError(error: unknown): GraphQLError | undefined {
  */
 export function maskGraphqlError(error: unknown, message = "Unexpected error."): Error {
   const original = (error as { originalError?: unknown }).originalError ?? error;
-  const shown = clientError(original) ?? operationalError(original);
+  const shown = clientError(original) ?? refusedByDatabase(original) ?? operationalError(original);
   if (shown) {
     // Kept (with the code added) rather than replaced: Yoga logs every error it has to
     // replace, and a client's own mistakes should not fill the log with stacks.
