@@ -2,7 +2,8 @@ import { and, sql } from "drizzle-orm";
 import { personTable } from "../db/tables.js";
 import { builder } from "./builder.js";
 import { connectionType } from "./connection.js";
-import { badArgument, checkPage } from "./pagination.js";
+import { checkPage } from "./pagination.js";
+import { foldedSearch, nameSearch, SEARCH_LIMITS } from "./search.js";
 import { StatementConnection } from "./statement.js";
 
 export const PersonRef = builder.drizzleNode("person", {
@@ -67,11 +68,11 @@ export const PersonConnection = connectionType(PersonRef, "Person");
 
 /** Persons matching the root field's filters; `table` is whatever alias the query uses. */
 function personFilter(table: typeof personTable, args: { search?: string | null; nationality?: string | null }) {
-  const search = args.search?.trim();
+  const search = nameSearch(args.search);
   return and(
     args.nationality ? sql`${table.nationalities} @> ARRAY[${args.nationality}]::text[]` : undefined,
     // `<%` is word_similarity above pg_trgm's threshold, answered from the trigram index.
-    search ? sql`translit_key(${search}) <% ${table.searchKey}` : undefined,
+    search ? sql`${foldedSearch(search)} <% ${table.searchKey}` : undefined,
   );
 }
 
@@ -83,15 +84,14 @@ builder.queryFields((t) => ({
         'Persons by name, best match first when searching, otherwise alphabetical. `search` matches names and aliases across transliterations: "Krassikov" finds Vadim Krasikov.',
       args: {
         search: t.arg.string({
-          description: "A name or part of one, in any common spelling (at most 200 characters).",
+          description: `A name or part of one, in any common spelling: at most ${SEARCH_LIMITS.characters} characters, no word longer than ${SEARCH_LIMITS.wordCharacters}.`,
         }),
         nationality: t.arg({ type: "CountryCode", description: "Only persons holding this citizenship." }),
       },
       totalCount: (_parent, args, ctx) => ctx.db.$count(personTable, personFilter(personTable, args)),
       resolve: (query, _parent, args, ctx) => {
         checkPage(args);
-        const search = args.search?.trim();
-        if (search && search.length > 200) throw badArgument("search", "must be at most 200 characters");
+        const search = nameSearch(args.search);
         const where = { RAW: (table: typeof personTable) => personFilter(table, args) ?? sql`true` };
         if (search) {
           return ctx.db.query.person.findMany(
@@ -99,7 +99,7 @@ builder.queryFields((t) => ({
               where,
               extras: {
                 score: (table: typeof personTable) =>
-                  sql<string>`round(word_similarity(translit_key(${search}), ${table.searchKey})::numeric, 4)`,
+                  sql<string>`round(word_similarity(${foldedSearch(search)}, ${table.searchKey})::numeric, 4)`,
               },
               orderBy: { score: "desc", id: "asc" },
             } as never),

@@ -4,7 +4,8 @@ import { builder } from "./builder.js";
 import { CONFIDENCE_DESCRIPTION, Confidence } from "./confidence.js";
 import { connectionType } from "./connection.js";
 import { idOf } from "./global-id.js";
-import { badArgument, checkPage } from "./pagination.js";
+import { checkPage } from "./pagination.js";
+import { SEARCH_LIMITS, textSearch } from "./search.js";
 
 export const StatementRef = builder.drizzleNode("statement", {
   name: "Statement",
@@ -41,8 +42,7 @@ export type StatementFilter = {
 };
 
 export function statementFilter(table: typeof statementTable, args: StatementFilter) {
-  const search = args.search?.trim();
-  if (search && search.length > 200) throw badArgument("search", "must be at most 200 characters");
+  const search = textSearch(args.search);
   const about = args.aboutPersonId ? idOf(args.aboutPersonId, "Person") : undefined;
   return and(
     args.speakerId ? eq(table.speakerId, idOf(args.speakerId, "Person")) : undefined,
@@ -65,7 +65,9 @@ builder.queryFields((t) => ({
       args: {
         speakerId: t.arg.id({ description: "Only statements by this person." }),
         aboutPersonId: t.arg.id({ description: "Only statements about this person." }),
-        search: t.arg.string({ description: 'Words to find, web-search syntax: "fatherland", "prisoners -hostage".' }),
+        search: t.arg.string({
+          description: `Words to find, web-search syntax: "fatherland", "prisoners -hostage" (a run of "-" is one NOT); at most ${SEARCH_LIMITS.characters} characters.`,
+        }),
         from: t.arg({ type: "Date", description: "Only statements made on or after this day." }),
         to: t.arg({ type: "Date", description: "Only statements made on or before this day." }),
       },

@@ -1,4 +1,6 @@
 // The real service on a free port, over a fresh database, for tests that talk to it as a client.
+import { Writable } from "node:stream";
+import { pino } from "pino";
 import { type App, buildApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/logger.js";
@@ -14,6 +16,8 @@ export type TestServer = TestDatabase & {
   port: number;
   url: string;
   wsUrl: string;
+  /** What the service logged at info level and above, line by line (with `logs: true`). */
+  logs: Record<string, unknown>[];
   gql<T = Record<string, any>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -24,10 +28,20 @@ export type TestServer = TestDatabase & {
 
 export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
 
-export async function startServer(options: { seed?: boolean; env?: Record<string, string> } = {}): Promise<TestServer> {
+export async function startServer(
+  options: { seed?: boolean; env?: Record<string, string>; logs?: boolean } = {},
+): Promise<TestServer> {
   const testDb = await createTestDatabase({ seed: options.seed ?? true });
   const config = loadConfig({ ADMIN_TOKEN: TEST_ADMIN_TOKEN, LOG_LEVEL: "silent", ...options.env });
-  const app = buildApp({ config, database: testDb.database, log: createLogger(config.logLevel) });
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split("\n").filter(Boolean)) logs.push(JSON.parse(line));
+      done();
+    },
+  });
+  const log = options.logs ? pino({ level: "info", base: undefined }, sink) : createLogger(config.logLevel);
+  const app = buildApp({ config, database: testDb.database, log });
   const port = await app.start(0, "127.0.0.1");
   const url = `http://127.0.0.1:${port}/graphql`;
   return {
@@ -36,6 +50,7 @@ export async function startServer(options: { seed?: boolean; env?: Record<string
     port,
     url,
     wsUrl: `ws://127.0.0.1:${port}/graphql`,
+    logs,
     async gql(query, variables, headers = {}) {
       const response = await fetch(url, {
         method: "POST",
