@@ -1,6 +1,8 @@
 // The shipped resumable client (src/client/resumable.ts) against a real server that is stopped
 // and started again on the same port and database: it receives every release written meanwhile,
 // once, in order; a plain graphql-ws client beside it, resubscribing with its first `after`, does not.
+import { ApolloClient, gql, InMemoryCache } from "@apollo/client";
+import { GraphQLWsLink } from "@apollo/client/link/subscriptions";
 import { type Client, createClient } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -46,6 +48,8 @@ function collect(client: Client, variables: Record<string, unknown> = {}) {
   );
   return { ids, failures, dispose };
 }
+
+const globalId = (id: number) => Buffer.from(`Release:${id}`).toString("base64url");
 
 async function feedCursor(): Promise<string> {
   return (await server.gql<{ feedCursor: string }>("{ feedCursor }")).feedCursor;
@@ -118,5 +122,30 @@ describe("resumable graphql-ws client", () => {
       );
     });
     expect(result).toEqual({ data: { feedCursor: expect.any(String) } });
+  });
+
+  it("works under Apollo Client's GraphQLWsLink, as docs/browser.md shows", async () => {
+    const apollo = new ApolloClient({
+      link: new GraphQLWsLink(resumable(wsClient(), { store: memoryCursorStore() })),
+      cache: new InMemoryCache(),
+    });
+    const ids: string[] = [];
+    const subscription = apollo
+      .subscribe<{ releaseAdded: { cursor: string; release: { id: string } } }>({
+        query: gql(RELEASES),
+        variables: { after: await feedCursor() },
+      })
+      .subscribe({ next: ({ data }) => data && ids.push(data.releaseAdded.release.id) });
+    const expected = (await writeReleases(20, 1)).map(globalId);
+    await until(() => ids.length === 1);
+    await server.stop();
+    expected.push(...(await writeReleases(22, 2)).map(globalId));
+    await server.start();
+    await until(() => ids.length >= 3);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Without resumable(), graphql-ws resubscribes with the first `after`: the first release twice.
+    expect(ids).toEqual(expected);
+    subscription.unsubscribe();
+    apollo.stop();
   });
 });
