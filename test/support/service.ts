@@ -1,5 +1,5 @@
-// The service as a separate process (`node --import tsx src/main.ts`), on a free port, for tests
-// that need several instances on one database.
+// The service as a separate process (`node --import tsx src/main.ts`, or what `npm start` runs),
+// on a free port, for tests that need several instances on one database or the built service.
 import { type ChildProcess, spawn } from "node:child_process";
 
 export type Service = {
@@ -12,8 +12,12 @@ export type Service = {
   stop(): Promise<number | null>;
 };
 
-export async function spawnService(env: Record<string, string>, timeoutMs = 30_000): Promise<Service> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+export async function spawnService(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+  args = ["--import", "tsx", "src/main.ts"],
+): Promise<Service> {
+  const child = spawn(process.execPath, args, {
     env: { PATH: process.env.PATH ?? "", PORT: "0", HOST: "127.0.0.1", SEED: "false", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
