@@ -25,6 +25,7 @@ import {
   withoutHttpExtension,
   withoutHttpExtensions,
 } from "./http/errors.js";
+import { renderGraphiql, useGraphiql } from "./http/graphiql.js";
 import {
   checkParams,
   GuardedWebSocket,
@@ -46,6 +47,15 @@ const GOING_AWAY = 1001;
 /** stop() finishes within this (main.ts exits after 10 s whatever happens). */
 const STOP_DEADLINE_MS = 8_000;
 const WS_CLOSE_GRACE_MS = 2_000;
+/** What GraphiQL shows a newcomer first. */
+const GRAPHIQL_DEFAULT_QUERY = `# Ctrl-Enter runs the query; the book icon (top left) lists every field.
+{
+  stats { persons releases statements exchanges }
+  releases(first: 5) {
+    nodes { releasedOn fromCountry toCountry person { name } }
+  }
+}
+`;
 
 export type App = {
   server: Server;
@@ -82,7 +92,8 @@ export function buildApp({ config, database, log }: AppDeps): App {
   const yoga = createYoga<{ connectionParams?: Record<string, unknown> }, Context>({
     schema,
     graphqlEndpoint: "/graphql",
-    graphiql: config.graphiql,
+    graphiql: config.graphiql && { title: "exchange-graph · GraphiQL", defaultQuery: GRAPHIQL_DEFAULT_QUERY },
+    renderGraphiQL: renderGraphiql,
     landingPage: false,
     logging: log.child({ component: "yoga" }),
     // useRequestLimits caps bodies (LIMITS.bodyBytes) without Yoga's per-request TransformStream.
@@ -104,6 +115,7 @@ export function buildApp({ config, database, log }: AppDeps): App {
     },
     plugins: [
       ids.plugin,
+      ...(config.graphiql ? [useGraphiql("/graphql")] : []),
       useReadiness("/ready", async () => ready && (await availability.check())),
       useDashboard(),
       useCsrfPrevention(config.allowedOrigins),
