@@ -47,7 +47,9 @@ await build({
   format: "esm",
   target: "node24",
   // PGlite loads its WebAssembly and data files from beside its own modules.
-  external: ["@electric-sql/pglite"],
+  // GraphiQL's build (9 MB of strings) is read from node_modules on its first request rather
+  // than parsed with the bundle at every start.
+  external: ["@electric-sql/pglite", "@graphql-yoga/render-graphiql"],
   // Dependencies published as CommonJS call require(), which an ES module bundle lacks.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
