@@ -14,6 +14,7 @@ import { FeedHub } from "./feed/hub.js";
 import { sharedSubscribe, useSharedSubscriptionEvents } from "./feed/shared-execution.js";
 import type { Context, Viewer } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
+import { usePersistedQueries } from "./http/apq.js";
 import { useDashboard } from "./http/dashboard.js";
 import { trackRequests } from "./http/drain.js";
 import {
@@ -119,6 +120,8 @@ export function buildApp({ config, database, log }: AppDeps): App {
       useReadiness("/ready", async () => ready && (await availability.check())),
       useDashboard(),
       useCsrfPrevention(config.allowedOrigins),
+      // Before the limits, which then see the document a hash stands for.
+      usePersistedQueries(),
       useRequestLimits(),
       useExtraRules(),
       useArmor(),
