@@ -14,6 +14,7 @@ import { FeedHub } from "./feed/hub.js";
 import { sharedSubscribe, useSharedSubscriptionEvents } from "./feed/shared-execution.js";
 import type { Context, Viewer } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
+import { SearchLane } from "./graphql/search.js";
 import { usePersistedQueries } from "./http/apq.js";
 import { useDashboard } from "./http/dashboard.js";
 import { trackRequests } from "./http/drain.js";
@@ -79,6 +80,10 @@ export function buildApp({ config, database, log }: AppDeps): App {
     queueLimit: config.subscriptionQueueLimit,
   });
 
+  const searches =
+    database.kind === "pglite"
+      ? new SearchLane(config.searchConcurrency ?? 1, 1)
+      : new SearchLane(config.searchConcurrency ?? Math.max(1, Math.floor(config.dbPoolMax / 4)));
   const report = errorReporter(availability);
   // Subscription results are reported and masked once per event (shared by every subscriber
   // of the same operation), before Yoga's masking sees them on SSE.
@@ -109,7 +114,7 @@ export function buildApp({ config, database, log }: AppDeps): App {
       const requestId = ids.of(request);
       // The service's logger, not a child per request: making one was the largest single cost of
       // `{ __typename }`; whoever logs adds the requestId.
-      const context = (viewer: Viewer): Context => ({ db, viewer, requestId, log, feed });
+      const context = (viewer: Viewer): Context => ({ db, viewer, requestId, log, feed, searches });
       // Most requests carry no credentials: no promise to wait for then.
       if (header === undefined || header === null || header === "") return context(ANONYMOUS);
       return resolveViewer(db, config.adminToken, header).then(context);
@@ -192,7 +197,7 @@ export function buildApp({ config, database, log }: AppDeps): App {
         }
         // The operation lives as long as its subscription: keep only what resolvers read, not
         // Yoga's whole context (graphql-ws's ctx, the socket, params…).
-        contextValue = { db, viewer: contextValue.viewer, requestId: contextValue.requestId, log, feed };
+        contextValue = { db, viewer: contextValue.viewer, requestId: contextValue.requestId, log, feed, searches };
         return {
           schema,
           operationName: params.operationName,

@@ -34,6 +34,8 @@ const schema = z.object({
   SUBSCRIPTION_QUEUE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(1000),
   /** Safety poll of the feed while anyone is subscribed, beside LISTEN/NOTIFY. */
   FEED_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+  /** Searches at the database at once; the default leaves most of the pool to other requests. */
+  SEARCH_CONCURRENCY: z.coerce.number().int().min(1).max(200).optional(),
 });
 
 export type Config = {
@@ -53,6 +55,8 @@ export type Config = {
   shutdownDelayMs: number;
   subscriptionQueueLimit: number;
   feedPollMs: number;
+  /** Undefined: 1 on PGlite (one query at a time anyway), a quarter of the pool on PostgreSQL. */
+  searchConcurrency: number | undefined;
 };
 
 /** Reads and validates the environment; throws one error naming every bad variable. */
@@ -83,5 +87,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     subscriptionQueueLimit: e.SUBSCRIPTION_QUEUE_LIMIT,
     feedPollMs: e.FEED_POLL_MS,
+    searchConcurrency: e.SEARCH_CONCURRENCY,
   };
 }

@@ -7,6 +7,7 @@ import { type DirectSink, sharedSubscribe } from "../src/feed/shared-execution.j
 import type { Context } from "../src/graphql/context.js";
 import { decodeGlobalId } from "../src/graphql/global-id.js";
 import { schema } from "../src/graphql/schema.js";
+import { SearchLane } from "../src/graphql/search.js";
 import { createLogger } from "../src/logger.js";
 import { createWorld, type World, writeFact } from "./support/feed-facts.js";
 import { startServer, type TestServer } from "./support/server.js";
@@ -46,6 +47,7 @@ async function start(into: DirectSink) {
     requestId: "sink-test",
     log: createLogger("silent"),
     feed: server.app.feed,
+    searches: new SearchLane(1),
   };
   const args: ExecutionArgs = { schema, document: RELEASES, contextValue };
   const stream = await subscribe(args, into);

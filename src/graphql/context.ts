@@ -1,6 +1,7 @@
 import type { Db } from "../db/client.js";
 import type { FeedHub } from "../feed/hub.js";
 import type { Logger } from "../logger.js";
+import type { SearchLane } from "./search.js";
 
 /** Who is calling: anonymous, or an admin identified by the name of their key. */
 export type Viewer = { admin: false; reason: "none" | "invalid" } | { admin: true; keyName: string };
@@ -13,4 +14,6 @@ export type Context = {
   log: Logger;
   /** This process's feed reader, for subscriptions. */
   feed: FeedHub;
+  /** Where searches queue for the database. */
+  searches: SearchLane;
 };

@@ -88,21 +88,26 @@ builder.queryFields((t) => ({
         }),
         nationality: t.arg({ type: "CountryCode", description: "Only persons holding this citizenship." }),
       },
-      totalCount: (_parent, args, ctx) => ctx.db.$count(personTable, personFilter(personTable, args)),
+      totalCount: (_parent, args, ctx) => {
+        const count = () => ctx.db.$count(personTable, personFilter(personTable, args));
+        return nameSearch(args.search) ? ctx.searches.run(count) : count();
+      },
       resolve: (query, _parent, args, ctx) => {
         checkPage(args);
         const search = nameSearch(args.search);
         const where = { RAW: (table: typeof personTable) => personFilter(table, args) ?? sql`true` };
         if (search) {
-          return ctx.db.query.person.findMany(
-            query({
-              where,
-              extras: {
-                score: (table: typeof personTable) =>
-                  sql<string>`round(word_similarity(${foldedSearch(search)}, ${table.searchKey})::numeric, 4)`,
-              },
-              orderBy: { score: "desc", id: "asc" },
-            } as never),
+          return ctx.searches.run(() =>
+            ctx.db.query.person.findMany(
+              query({
+                where,
+                extras: {
+                  score: (table: typeof personTable) =>
+                    sql<string>`round(word_similarity(${foldedSearch(search)}, ${table.searchKey})::numeric, 4)`,
+                },
+                orderBy: { score: "desc", id: "asc" },
+              } as never),
+            ),
           );
         }
         return ctx.db.query.person.findMany(query({ where, orderBy: { name: "asc", id: "asc" } }));

@@ -49,3 +49,40 @@ export function foldedSearch(search: string): SQL {
 export function textSearch(raw: string | null | undefined): string | undefined {
   return bounded(raw)?.replace(/-(?:[^\p{L}\p{N}-]*-)+/gu, "-");
 }
+
+/**
+ * At most `slots` searches at the database at once, the rest waiting their turn here, so that
+ * however many clients search, other requests still find the database free: one per app.
+ * With `rest`, a slot stays idle for that fraction of the time its last search took: PGlite
+ * answers in this thread, so back-to-back searches would leave no turn of the event loop in
+ * which another request could even be read.
+ */
+export class SearchLane {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(
+    readonly slots: number,
+    readonly rest = 0,
+  ) {}
+
+  async run<T>(work: () => PromiseLike<T>): Promise<T> {
+    if (this.running >= this.slots) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running++;
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      const idle = (performance.now() - started) * this.rest;
+      if (idle > 0) setTimeout(() => this.release(), idle).unref();
+      else this.release();
+    }
+  }
+
+  /** The slot passes to the next in line, or is freed. */
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
+  }
+}

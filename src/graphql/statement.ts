@@ -71,16 +71,21 @@ builder.queryFields((t) => ({
         from: t.arg({ type: "Date", description: "Only statements made on or after this day." }),
         to: t.arg({ type: "Date", description: "Only statements made on or before this day." }),
       },
-      totalCount: (_parent, args, ctx) => ctx.db.$count(statementTable, statementFilter(statementTable, args)),
+      totalCount: (_parent, args, ctx) => {
+        const count = () => ctx.db.$count(statementTable, statementFilter(statementTable, args));
+        return textSearch(args.search) ? ctx.searches.run(count) : count();
+      },
       resolve: (query, _parent, args, ctx) => {
         checkPage(args);
         statementFilter(statementTable, args);
-        return ctx.db.query.statement.findMany(
-          query({
-            where: { RAW: (table) => statementFilter(table, args) ?? sql`true` },
-            orderBy: { saidOn: "desc", id: "desc" },
-          }),
-        );
+        const find = () =>
+          ctx.db.query.statement.findMany(
+            query({
+              where: { RAW: (table) => statementFilter(table, args) ?? sql`true` },
+              orderBy: { saidOn: "desc", id: "desc" },
+            }),
+          );
+        return textSearch(args.search) ? ctx.searches.run(find) : find();
       },
     },
     StatementConnection,
