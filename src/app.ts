@@ -11,7 +11,6 @@ import type { Config } from "./config.js";
 import { databaseUnavailableError, watchAvailability } from "./db/availability.js";
 import type { Database } from "./db/client.js";
 import { FeedHub } from "./feed/hub.js";
-import { sharedSubscribe, useSharedSubscriptionEvents } from "./feed/shared-execution.js";
 import type { Context, Viewer } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
 import { SearchLane } from "./graphql/search.js";
@@ -28,21 +27,15 @@ import {
   withoutHttpExtensions,
 } from "./http/errors.js";
 import { renderGraphiql, useGraphiql } from "./http/graphiql.js";
-import {
-  checkParams,
-  GuardedWebSocket,
-  LIMITS,
-  tooManyOperations,
-  useArmor,
-  useExtraRules,
-  useRequestLimits,
-} from "./http/limits.js";
+import { GuardedWebSocket } from "./http/guarded-websocket.js";
+import { checkParams, LIMITS, tooManyOperations, useArmor, useExtraRules, useRequestLimits } from "./http/limits.js";
 import { useReadiness } from "./http/readiness.js";
 import { requestIds } from "./http/request-id.js";
 import { allowWebSocketOrigin, corsOptions, useCsrfPrevention } from "./http/security.js";
-import { nextMessage, WsSink } from "./http/ws-messages.js";
 import { serveGraphqlWs } from "./http/ws-server.js";
+import { ResultEncoder, WsSink } from "./http/ws-sink.js";
 import type { Logger } from "./logger.js";
+import { sharedSubscribe, useSharedSubscriptionEvents } from "./subscriptions/shared-execution.js";
 
 /** WebSocket close code 1001: the endpoint is going away. */
 const GOING_AWAY = 1001;
@@ -95,6 +88,8 @@ export function buildApp({ config, database, log }: AppDeps): App {
   });
 
   const ids = requestIds();
+  // Each shared result is serialised once, however many graphql-ws subscribers it goes to.
+  const encoder = new ResultEncoder();
   const yoga = createYoga<{ connectionParams?: Record<string, unknown> }, Context>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -161,8 +156,6 @@ export function buildApp({ config, database, log }: AppDeps): App {
           ? subscribeEvents({ ...args, rootValue: undefined }, (args.rootValue as { sink?: WsSink }).sink)
           : { errors: [withoutHttpExtension(databaseUnavailableError())] }) as never,
       connectionInitWaitTimeout: LIMITS.connectionInitWaitMs,
-      // Each result is serialised once, however many subscribers share it.
-      onNext: (ctx, id, _payload, _args, result) => nextMessage(ctx.extra.socket as GuardedWebSocket, id, result),
       onSubscribe: async (ctx, id, params) => {
         const tooBig = checkParams(params, { bytes: true }) ?? tooManyOperations(ctx.subscriptions);
         if (tooBig) return [withoutHttpExtension(tooBig)];
@@ -204,7 +197,7 @@ export function buildApp({ config, database, log }: AppDeps): App {
           document,
           variableValues: params.variables,
           contextValue,
-          rootValue: { execute, subscribe, sink: new WsSink(ctx.extra.socket as GuardedWebSocket, id) },
+          rootValue: { execute, subscribe, sink: new WsSink(ctx.extra.socket as GuardedWebSocket, id, encoder) },
         };
       },
     },

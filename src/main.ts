@@ -18,10 +18,7 @@ const app = buildApp({ config, database, log });
 const port = await app.start();
 log.info({ url: `http://${config.host}:${port}/graphql`, database: database.kind }, "exchange-graph is listening");
 
-let stopping = false;
 async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
   log.info({ signal }, "shutting down");
   const started = Date.now();
   const timer = setTimeout(() => {
@@ -39,5 +36,14 @@ async function shutdown(signal: string) {
   log.info({ ms: Date.now() - started }, "stopped");
   process.exit(0);
 }
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));
+// The first signal shuts down; another one while that runs changes nothing.
+const onSignal = (signal: string) => {
+  process.off("SIGTERM", onSignal);
+  process.off("SIGINT", onSignal);
+  // Still listening, so a second signal does not kill the process at once (Node's default).
+  process.on("SIGTERM", () => {});
+  process.on("SIGINT", () => {});
+  void shutdown(signal);
+};
+process.on("SIGTERM", onSignal);
+process.on("SIGINT", onSignal);

@@ -3,12 +3,12 @@
 // end of the subscription always answers next(), so the transport's loop never hangs.
 import { type ExecutionArgs, type ExecutionResult, parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DirectSink, sharedSubscribe } from "../src/feed/shared-execution.js";
 import type { Context } from "../src/graphql/context.js";
 import { decodeGlobalId } from "../src/graphql/global-id.js";
 import { schema } from "../src/graphql/schema.js";
 import { SearchLane } from "../src/graphql/search.js";
 import { createLogger } from "../src/logger.js";
+import { type DirectSink, sharedSubscribe } from "../src/subscriptions/shared-execution.js";
 import { createWorld, type World, writeFact } from "./support/feed-facts.js";
 import { startServer, type TestServer } from "./support/server.js";
 import { until } from "./support/until.js";

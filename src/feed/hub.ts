@@ -7,7 +7,8 @@ import { sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import type { Logger } from "../logger.js";
 import { FEED_CHANNEL } from "./append.js";
-import { type FeedItem, type FeedPage, feedHead, readFeed } from "./read.js";
+import type { FeedItem } from "./item.js";
+import { type FeedPage, feedHead, readFeed } from "./read.js";
 
 export type FeedHubOptions = {
   /** Safety poll while anyone is subscribed: covers lost NOTIFYs and a dead listening connection. */

@@ -4,14 +4,8 @@ import { and, asc, gt, inArray, lte, max } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { feedEventTable, releaseTable, statementSubjectTable, statementTable } from "../db/tables.js";
 import { type FeedFilter, matchesSql } from "./filter.js";
+import type { FeedItem } from "./item.js";
 
-export type ReleaseRow = typeof releaseTable.$inferSelect;
-export type StatementRow = typeof statementTable.$inferSelect;
-
-export type ReleaseItem = { position: number; kind: "release"; release: ReleaseRow };
-/** `subjectIds` is loaded with the statement because the `aboutPersonId` filter needs it. */
-export type StatementItem = { position: number; kind: "statement"; statement: StatementRow; subjectIds: number[] };
-export type FeedItem = ReleaseItem | StatementItem;
 /** `end`: the last position read (or `after` when none); `full`: more may follow. */
 export type FeedPage = { items: FeedItem[]; end: number; full: boolean };
 

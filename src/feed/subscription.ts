@@ -3,7 +3,8 @@
 // client costs the others nothing and the server at most `queueLimit` events.
 import { type FeedFilter, matches } from "./filter.js";
 import type { FeedHub, FeedListener } from "./hub.js";
-import { type FeedItem, readFeed } from "./read.js";
+import type { FeedItem } from "./item.js";
+import { readFeed } from "./read.js";
 
 /** Yielded once, last, when the subscriber fell `queueLimit` events behind and was cut off. */
 export const OVERFLOW = Symbol("overflow");

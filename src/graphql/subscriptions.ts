@@ -1,9 +1,10 @@
 // releaseAdded and statementAdded: replay after a cursor, then live, filtered on the server.
 import { GraphQLError } from "graphql";
+import type { ReleaseRow, StatementRow } from "../facts/write.js";
 import { decodeCursor, encodeCursor } from "../feed/cursor.js";
 import type { FeedFilter } from "../feed/filter.js";
 import type { FeedHub } from "../feed/hub.js";
-import { feedHead, type ReleaseRow, type StatementRow } from "../feed/read.js";
+import { feedHead } from "../feed/read.js";
 import { type Delivery, FeedSubscription, OVERFLOW, UNAVAILABLE } from "../feed/subscription.js";
 import { builder } from "./builder.js";
 import { idOf } from "./global-id.js";

@@ -95,7 +95,7 @@ export function errorReporter(availability: Availability): ErrorReporter {
 /**
  * `errorReporter` for queries and mutations, registered before Yoga's masking so that it sees
  * the original errors. Subscription events are reported where they are executed, once per
- * event rather than once per subscriber (src/feed/shared-execution.ts).
+ * event rather than once per subscriber (src/subscriptions/shared-execution.ts).
  */
 export function useErrorReporting(report: ErrorReporter): Plugin<Context> {
   return {

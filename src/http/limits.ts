@@ -14,9 +14,7 @@ import {
   visit,
 } from "graphql";
 import { createGraphQLError, type Plugin } from "graphql-yoga";
-import { WebSocket } from "ws";
 import { MAX_PAGE_SIZE } from "../graphql/builder.js";
-import { payloadKey, type SubstitutingSocket, substituted } from "./ws-messages.js";
 
 export const LIMITS = {
   /** HTTP request body (POST, SSE): larger bodies get 413. */
@@ -370,75 +368,4 @@ export function useRequestLimits(): Plugin {
       if (problem) throw problem;
     },
   };
-}
-
-type GraphQLWsMessage = { id?: unknown; type?: unknown; payload?: unknown };
-
-/** ws options for bytes that must go out as the text frame their string would have been. */
-const AS_TEXT = Object.freeze({ binary: false });
-
-/**
- * A WebSocket that answers two kinds of bad `subscribe` itself, with an `error` for its id, where
- * graphql-ws would close the whole socket: bytes that are not UTF-8 (ws would close with 1007; the
- * server runs with skipUTF8Validation so they reach us) and a batch (an array payload, which
- * graphql-ws closes with 4400). Everything else goes on to graphql-ws unchanged. On the way out,
- * it puts results serialised once for all their subscribers into graphql-ws's `next` messages.
- */
-export class GuardedWebSocket extends WebSocket implements SubstitutingSocket {
-  /** Encoded results waiting to replace graphql-ws's placeholders, by subscription id as JSON
-   * (src/http/ws-messages.ts: payloadKey). */
-  #payloads: Map<string, Buffer> | undefined;
-
-  substitute(id: string, payload: Buffer): void {
-    this.#payloads ??= new Map();
-    this.#payloads.set(payloadKey(id), payload);
-  }
-
-  /** UTF-8 bytes, sent as a text frame. */
-  sendText(bytes: Buffer): void {
-    (super.send as (...args: unknown[]) => void).call(this, bytes, AS_TEXT);
-  }
-
-  override send(data: unknown, ...rest: unknown[]): void {
-    const send = super.send as (...args: unknown[]) => void;
-    const message = typeof data === "string" ? substituted(data, this.#payloads) : data;
-    if (message === data) {
-      send.call(this, data, ...rest);
-    } else if (typeof rest[0] === "function") {
-      // Bytes, sent as the text frame the string would have been.
-      send.call(this, message, AS_TEXT, rest[0]);
-    } else {
-      send.call(this, message, { ...(rest[0] as object), binary: false }, rest[1]);
-    }
-  }
-
-  override emit(event: string | symbol, ...args: unknown[]): boolean {
-    // ws's own protocol errors (a message over maxPayload, a bad frame): ws has already failed the
-    // connection with the right code (1009, 1002…); graphql-ws would only print a stack to stderr.
-    if (event === "error" && String((args[0] as { code?: unknown })?.code).startsWith("WS_ERR_")) return true;
-    if (event !== "message") return super.emit(event, ...args);
-    const data = args[0];
-    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-    const valid = isUtf8(bytes);
-    const text = bytes.toString("utf8");
-    let message: GraphQLWsMessage | undefined;
-    try {
-      message = JSON.parse(text) as GraphQLWsMessage;
-    } catch {
-      message = undefined;
-    }
-    const problem = !valid
-      ? "The request is not valid UTF-8."
-      : Array.isArray(message?.payload)
-        ? "Batching is not supported: send one operation per subscribe message."
-        : undefined;
-    if (problem && message?.type === "subscribe" && typeof message.id === "string") {
-      const error = { message: problem, extensions: { code: "BAD_REQUEST" } };
-      this.send(JSON.stringify({ id: message.id, type: "error", payload: [error] }));
-      return true;
-    }
-    // The text already decoded, not the bytes: graphql-ws wants a string, and keeps it for as long
-    // as the operation runs; a Buffer held alongside costs ~380 bytes more per subscriber.
-    return super.emit(event, text, false);
-  }
 }

@@ -17,17 +17,6 @@ const INTERNAL_ERROR = "Internal server error";
 
 const KEEPALIVE_SLICES = 10;
 const SENT = Promise.resolve();
-/** The keepalive slice each socket is swept in. */
-const sliceOf = new WeakMap<WebSocket, number>();
-let connections = 0;
-
-/** Sockets pinged by the last sweep that have not answered yet. */
-const unanswered = new WeakSet<WebSocket>();
-
-function answered(this: WebSocket) {
-  unanswered.delete(this);
-}
-
 /**
  * What graphql-ws's server needs of a socket, as a class: its methods live on the prototype, where
  * an object of arrow functions would cost three closures per socket (and, under tsx/esbuild's
@@ -102,6 +91,16 @@ export function serveGraphqlWs<P extends ConnectionInitMessage["payload"] = Conn
     for (const client of wss.clients) client.close(CloseCode.InternalServerError, INTERNAL_ERROR);
   });
 
+  /** The keepalive slice each socket is swept in. */
+  const sliceOf = new WeakMap<WebSocket, number>();
+  let connections = 0;
+  /** Sockets pinged by the last sweep that have not answered yet. */
+  const unanswered = new WeakSet<WebSocket>();
+  // One listener for every socket (`this`), not a closure each.
+  function answered(this: WebSocket) {
+    unanswered.delete(this);
+  }
+
   // The sockets are swept in KEEPALIVE_SLICES slices, one every keepAliveMs / KEEPALIVE_SLICES,
   // so that 100,000 sockets are not all pinged (and all answer) in one tick.
   let tick = 0;
@@ -122,8 +121,8 @@ export function serveGraphqlWs<P extends ConnectionInitMessage["payload"] = Conn
       : undefined;
   keepAlive?.unref();
 
-  // One listener for every socket (`this`), where a closure per socket, wrapped by once(), cost
-  // ~190 bytes each.
+  // One listener for every socket (`this`), where a closure per socket, wrapped by once(), costs
+  // an object or three per socket.
   function failed(this: WebSocket, error: Error) {
     log.error({ err: error }, "WebSocket error");
     this.close(CloseCode.InternalServerError, INTERNAL_ERROR);

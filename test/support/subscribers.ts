@@ -49,9 +49,14 @@ function collector(): Omit<Subscriber, "close"> & { changed(): void } {
   return self;
 }
 
-export function wsSubscribe(wsUrl: string, query: string, variables: Record<string, unknown> = {}): Subscriber {
+export function wsSubscribe(
+  wsUrl: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  connectionParams?: Record<string, unknown>,
+): Subscriber {
   const state = collector();
-  const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, lazy: true, retryAttempts: 0 });
+  const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, lazy: true, retryAttempts: 0, connectionParams });
   const unsubscribe = client.subscribe(
     { query, variables },
     {

@@ -8,85 +8,12 @@
 // (a DirectSink), rather than through graphql-ws's per-result emit.
 import { createSourceEventStream, type ExecutionArgs, type ExecutionResult, execute, GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { operationKey } from "./operation-key.js";
+import { ResultCache, type Waiter } from "./result-cache.js";
 
-const TTL_MS = 5_000;
-const MAX_ENTRIES = 10_000;
-/** Results by operation key, then feed position: the key string is the subscription's own
- * (interned, its hash computed once), so a lookup builds no string per subscriber. */
-const results = new Map<string, Map<number, Promise<ExecutionResult>>>();
-let entries = 0;
 function positionOf(payload: unknown): number | undefined {
   if (typeof payload !== "object" || payload === null) return undefined;
   const position = (payload as { position?: unknown }).position;
   return typeof position === "number" ? position : undefined;
-}
-
-function sharedResult(key: string, position: number): Promise<ExecutionResult> | undefined {
-  return results.get(key)?.get(position);
-}
-
-function forget(key: string, position: number, promise: Promise<ExecutionResult>): void {
-  const byPosition = results.get(key);
-  if (byPosition?.get(position) !== promise) return;
-  byPosition.delete(position);
-  entries--;
-  if (byPosition.size === 0) results.delete(key);
-}
-
-/** Keeps `promise` as the result for (key, position) for TTL_MS after it settles. */
-function share(key: string, position: number, promise: Promise<ExecutionResult>): Promise<ExecutionResult> {
-  if (entries >= MAX_ENTRIES) {
-    const [oldestKey, byPosition] = results.entries().next().value as [string, Map<number, Promise<ExecutionResult>>];
-    const [oldest, settled] = byPosition.entries().next().value as [number, Promise<ExecutionResult>];
-    forget(oldestKey, oldest, settled);
-  }
-  let byPosition = results.get(key);
-  if (!byPosition) {
-    byPosition = new Map();
-    results.set(key, byPosition);
-  }
-  byPosition.set(position, promise);
-  entries++;
-  promise.then(
-    () => setTimeout(forget, TTL_MS, key, position, promise).unref(),
-    () => forget(key, position, promise),
-  );
-  return promise;
-}
-
-/**
- * Subscribers with a sink waiting for a shared result, by its promise: one reaction for all of
- * them, and their deliveries made in one loop, as a broadcast would, instead of a promise, an
- * async step and its result object per subscriber.
- */
-const waiting = new WeakMap<Promise<ExecutionResult>, SharedSubscription[]>();
-
-function join(promise: Promise<ExecutionResult>, subscriber: SharedSubscription): void {
-  const list = waiting.get(promise);
-  if (list) {
-    list.push(subscriber);
-    return;
-  }
-  const subscribers = [subscriber];
-  waiting.set(promise, subscribers);
-  promise.then(
-    (result) => {
-      waiting.delete(promise);
-      for (const each of subscribers) {
-        // resolved() catches what it can; should it ever throw, the others still get theirs.
-        try {
-          each.resolved(result);
-        } catch (error) {
-          each.failed(error);
-        }
-      }
-    },
-    (error: unknown) => {
-      waiting.delete(promise);
-      for (const each of subscribers) each.failed(error);
-    },
-  );
 }
 
 /** Reports and masks a result's errors; given every result, once, before it is shared. */
@@ -94,7 +21,7 @@ export type FinishResult = (result: ExecutionResult, args: ExecutionArgs) => Exe
 
 /**
  * Where a subscriber's results can go without the transport's per-result machinery: graphql-ws
- * (src/http/ws-messages.ts) writes a `next` message straight to the socket. `deliver` returns
+ * (src/http/ws-sink.ts) writes a `next` message straight to the socket. `deliver` returns
  * false when it cannot send now: the result is then yielded to the transport. For a backed-up
  * socket, its send waits (the backpressure that cuts off a subscriber who stopped reading); for
  * a closed one, it drops the message.
@@ -121,7 +48,8 @@ type Pollable = { poll(consumer: { offer(): void }): IteratorResult<unknown> | u
  * async functions: an idle subscriber keeps one of these and one pending promise, nothing more.
  * With a sink and a Pollable source, the pending promise is the transport's next() alone.
  */
-class SharedSubscription implements AsyncGenerator<ExecutionResult, undefined> {
+class SharedSubscription implements AsyncGenerator<ExecutionResult, undefined>, Waiter {
+  readonly #cache: ResultCache;
   readonly #source: AsyncIterator<unknown>;
   readonly #args: ExecutionArgs;
   readonly #key: string;
@@ -132,10 +60,17 @@ class SharedSubscription implements AsyncGenerator<ExecutionResult, undefined> {
   /** With a sink: the transport's pending next(), answered with the first result the sink could not take. */
   #answer: ((result: IteratorResult<ExecutionResult, undefined>) => void) | undefined;
 
-  constructor(source: AsyncIterable<unknown>, args: ExecutionArgs, finish: FinishResult, sink: DirectSink | undefined) {
+  constructor(
+    cache: ResultCache,
+    source: AsyncIterable<unknown>,
+    args: ExecutionArgs,
+    finish: FinishResult,
+    sink: DirectSink | undefined,
+  ) {
+    this.#cache = cache;
     this.#source = source[Symbol.asyncIterator]();
     this.#args = args;
-    this.#key = operationKey(args);
+    this.#key = cache.keyOf(args);
     this.#finish = finish;
     this.#sink = sink;
   }
@@ -200,7 +135,8 @@ class SharedSubscription implements AsyncGenerator<ExecutionResult, undefined> {
           (error: unknown) => this.failed(error),
         );
       } else {
-        join(sharedResult(this.#key, position) ?? share(this.#key, position, this.#execute(payload)), this);
+        const cache = this.#cache;
+        cache.join(cache.get(this.#key, position) ?? cache.share(this.#key, position, this.#execute(payload)), this);
       }
     } catch (error) {
       this.#reply(this.#fail(error));
@@ -260,7 +196,7 @@ class SharedSubscription implements AsyncGenerator<ExecutionResult, undefined> {
     const position = positionOf(payload);
     const value = await (position === undefined
       ? this.#execute(payload)
-      : (sharedResult(this.#key, position) ?? share(this.#key, position, this.#execute(payload))));
+      : (this.#cache.get(this.#key, position) ?? this.#cache.share(this.#key, position, this.#execute(payload))));
     return { done: false, value };
   }
 
@@ -284,10 +220,12 @@ class SharedSubscription implements AsyncGenerator<ExecutionResult, undefined> {
 
 /** graphql's subscribe, with each event executed once per distinct operation and `finish`ed. */
 export function sharedSubscribe(finish: FinishResult): Subscribe {
+  // One app's: results are shared by feed position, which means nothing in another database.
+  const cache = new ResultCache();
   return async (args, sink) => {
     const source = await createSourceEventStream(args);
     if (!(Symbol.asyncIterator in source)) return finish(source as ExecutionResult, args);
-    return new SharedSubscription(source as AsyncIterable<unknown>, args, finish, sink);
+    return new SharedSubscription(cache, source as AsyncIterable<unknown>, args, finish, sink);
   };
 }
 
