@@ -2,8 +2,11 @@
 // GET queries and EventSource from the same site and from ALLOWED_ORIGINS work, a forged
 // cross-site request still writes nothing, preflights are cached, and every response carries an
 // x-request-id that pages may read.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { counts } from "./support/admin.js";
+import { describeBrowser, launchBrowser, type TestBrowser, watchPage } from "./support/browser.js";
 import { startServer, TEST_ADMIN_TOKEN, type TestServer } from "./support/server.js";
 
 const QUERY = "{ stats { persons } }";
@@ -173,5 +176,65 @@ describe("x-request-id", () => {
     const insane = await fetch(getUrl(open, "{ __typename }"), { headers: { "x-request-id": "a b\tc" } });
     expect(insane.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
     await insane.text();
+  });
+});
+
+describeBrowser("a page on another port, in Chromium", () => {
+  let chromium: TestBrowser;
+  let other: Server;
+  let otherPort: number;
+  beforeAll(async () => {
+    chromium = await launchBrowser();
+    // An empty page of another origin on the same host: the client code runs in its context.
+    other = createServer((_req, res) => res.end("<!doctype html><title>another app</title>"));
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+    otherPort = (other.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    await chromium?.close();
+    await new Promise((resolve) => other?.close(resolve));
+  });
+
+  it("queries with GET and EventSource as browsers send them, and reads x-request-id", async () => {
+    const page = await chromium.browser.newPage();
+    const watch = await watchPage(page);
+    await page.goto(`http://127.0.0.1:${otherPort}/`);
+    const url = getUrl(open, QUERY);
+    const result = await page.evaluate(async (url) => {
+      const response = await fetch(url, { headers: { accept: "application/graphql-response+json, application/json" } });
+      const viaGet = {
+        status: response.status,
+        requestId: response.headers.get("x-request-id"),
+        body: await response.json(),
+      };
+      const viaEventSource = await new Promise<string>((resolve, reject) => {
+        const source = new EventSource(url);
+        source.addEventListener("next", (event) => {
+          source.close();
+          resolve((event as MessageEvent).data);
+        });
+        source.onerror = () => {
+          source.close();
+          reject(new Error("EventSource failed"));
+        };
+      });
+      return { viaGet, viaEventSource };
+    }, url);
+    expect(result.viaGet.status).toBe(200);
+    expect(result.viaGet.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(result.viaGet.body.data.stats.persons).toBeGreaterThan(0);
+    expect(JSON.parse(result.viaEventSource).data.stats.persons).toBeGreaterThan(0);
+    expect(watch.errors).toEqual([]);
+    await page.close();
+  });
+
+  it("is refused from another site without ALLOWED_ORIGINS", async () => {
+    const page = await chromium.browser.newPage();
+    await watchPage(page);
+    // localhost and 127.0.0.1 are different sites.
+    await page.goto(`http://localhost:${otherPort}/`);
+    const status = await page.evaluate((url) => fetch(url).then((r) => r.status), getUrl(open, QUERY));
+    expect(status).toBe(403);
+    await page.close();
   });
 });
