@@ -75,6 +75,10 @@ describeBrowser("the live dashboard", () => {
   it("shows a release added through the API within 2 s, with its sources", async () => {
     const { page, watch } = await openDashboard(1440);
     const before = Number((await page.locator('[data-counter="releases"] dd').textContent())?.replace(/,/g, ""));
+    // A keyboard user reading the list keeps their place when a fact arrives.
+    const focused = page.locator("#releases > li a.person").first();
+    await focused.focus();
+    const focusedText = await focused.textContent();
     const { addRelease } = await server.gql(ADD_RELEASE, {
       input: {
         personId: Buffer.from(`Person:${world.persons[0]}`).toString("base64url"),
@@ -89,6 +93,8 @@ describeBrowser("the live dashboard", () => {
     await item.waitFor({ timeout: 2_000 });
     expect(await item.textContent()).toContain(`Test Person ${world.tag} 0`);
     expect(await item.locator(".sources a").getAttribute("href")).toBe(`https://example.org/${world.tag}`);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(focusedText);
+    expect(await page.locator("#announce").textContent()).toContain(`New release: Test Person ${world.tag} 0`);
     await expect
       .poll(() => page.locator('[data-counter="releases"] dd').textContent(), { timeout: 2_000 })
       .toBe(String(before + 1));

@@ -16,22 +16,40 @@ const SHOWN_LIMIT = 100;
 const OVERVIEW_DELAY_MS = 200;
 const RETRY_MS = 2_000;
 
-/** Facts by id, newest first: an event for a fact already shown replaces it. */
+/**
+ * Facts by id, newest first: an event for a fact already shown replaces it. Elements are kept
+ * and new ones inserted around them, so a keyboard user's focus in the list survives new facts.
+ */
 function factList<T extends { id: string; recordedAt: string }>(
   element: HTMLElement,
   dateOf: (fact: T) => string,
   render: (fact: T, fresh: boolean) => HTMLElement,
 ) {
   const facts = new Map<string, T>();
+  const shown = new Map<string, { fact: T; item: HTMLElement }>();
   const fresh = new Set<string>();
   const draw = () => {
-    const ordered = [...facts.values()].sort(
-      (a, b) => dateOf(b).localeCompare(dateOf(a)) || b.recordedAt.localeCompare(a.recordedAt),
-    );
-    fill(
-      element,
-      ordered.slice(0, SHOWN_LIMIT).map((fact) => render(fact, fresh.has(fact.id))),
-    );
+    const ordered = [...facts.values()]
+      .sort((a, b) => dateOf(b).localeCompare(dateOf(a)) || b.recordedAt.localeCompare(a.recordedAt))
+      .slice(0, SHOWN_LIMIT);
+    const keep = new Set(ordered.map((fact) => fact.id));
+    for (const [id, { item }] of shown) {
+      if (!keep.has(id)) {
+        item.remove();
+        shown.delete(id);
+      }
+    }
+    ordered.forEach((fact, index) => {
+      let entry = shown.get(fact.id);
+      if (entry?.fact !== fact) {
+        const item = render(fact, fresh.has(fact.id));
+        if (entry) entry.item.replaceWith(item);
+        entry = { fact, item };
+        shown.set(fact.id, entry);
+      }
+      const here = element.children[index];
+      if (here !== entry.item) element.insertBefore(entry.item, here ?? null);
+    });
   };
   return {
     reset(list: T[]) {
@@ -48,6 +66,13 @@ function factList<T extends { id: string; recordedAt: string }>(
     },
   };
 }
+
+const CHANGE_TEXT: Record<Change, string> = {
+  ADDED: "New",
+  UPDATED: "Corrected",
+  RETRACTED: "Retracted",
+  MERGED: "Merged",
+};
 
 const STATUS_TEXT: Record<LiveStatus | "offline", string> = {
   connecting: "Connecting…",
@@ -71,6 +96,9 @@ function main(): void {
     status.dataset.state = state;
     fill(status, h("span", { class: "dot", "aria-hidden": "true" }), STATUS_TEXT[state]);
   };
+  // One short line per live event for screen readers, instead of re-reading the lists.
+  const announcer = byId("announce");
+  const announce = (text: string) => fill(announcer, text);
   const showProblem = (message: string | undefined) => {
     problem.hidden = !message;
     fill(problem, message ?? "");
@@ -102,11 +130,13 @@ function main(): void {
       stopLive = connectLive(store, feedCursor, {
         release: (change, release) => {
           releases.apply(change, release);
+          announce(`${CHANGE_TEXT[change]} release: ${release.person.name}, ${release.releasedOn}.`);
           overviewSoon();
           personShown([release.person.id]);
         },
         statement: (change, statement) => {
           statements.apply(change, statement);
+          announce(`${CHANGE_TEXT[change]} statement by ${statement.speaker.name}, ${statement.saidOn}.`);
           overviewSoon();
           personShown([statement.speaker.id, ...statement.subjects.map((s) => s.id)]);
         },
