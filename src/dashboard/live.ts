@@ -3,7 +3,7 @@
 import { createClient } from "graphql-ws";
 import { type CursorStore, resumable } from "../client/resumable.js";
 import { LIVE_RELEASES, LIVE_STATEMENTS } from "./operations.js";
-import type { Release, Statement } from "./types.js";
+import type { LiveReleases, LiveStatements, Release, Statement } from "./types.js";
 
 export type LiveStatus = "connecting" | "live" | "reconnecting";
 /** How a fact changed; releaseAdded and statementAdded only ever say ADDED. */
@@ -51,20 +51,19 @@ export function connectLive(store: CursorStore, after: string, on: LiveHandlers)
     if (errors.some((e) => e.extensions?.code === "BAD_USER_INPUT" && /"after"/.test(e.message))) on.cursorRejected();
     else on.failed(errors.map((e) => e.message).join(" ") || "The live connection failed.");
   };
-  type Event<K extends string, V> = Record<K, { cursor: string; change?: Change } & V>;
   const stops = [
-    client.subscribe<Event<"releaseAdded", { release: Release }>>(
+    client.subscribe<LiveReleases>(
       { query: LIVE_RELEASES, operationName: "LiveReleases", variables: { after } },
       {
-        next: ({ data }) => data && on.release(data.releaseAdded.change ?? "ADDED", data.releaseAdded.release),
+        next: ({ data }) => data && on.release("ADDED", data.releaseAdded.release),
         error: failed,
         complete: () => {},
       },
     ),
-    client.subscribe<Event<"statementAdded", { statement: Statement }>>(
+    client.subscribe<LiveStatements>(
       { query: LIVE_STATEMENTS, operationName: "LiveStatements", variables: { after } },
       {
-        next: ({ data }) => data && on.statement(data.statementAdded.change ?? "ADDED", data.statementAdded.statement),
+        next: ({ data }) => data && on.statement("ADDED", data.statementAdded.statement),
         error: failed,
         complete: () => {},
       },

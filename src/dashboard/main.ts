@@ -9,7 +9,7 @@ import { type Change, CURSOR_KEYS, connectLive, type LiveStatus } from "./live.j
 import { FEED_CURSOR, LATEST, OVERVIEW } from "./operations.js";
 import { personInHash, setUpSearch, showPerson } from "./person.js";
 import { releaseItem, renderCounters, renderTimeline, statementItem } from "./render.js";
-import type { Latest, Overview, Release, Statement } from "./types.js";
+import type { FeedCursor, Latest, Overview, Release, Statement } from "./types.js";
 
 const LATEST_COUNT = 20;
 const SHOWN_LIMIT = 100;
@@ -123,7 +123,7 @@ function main(): void {
     setStatus("connecting");
     try {
       // The position first, then the facts: whatever commits in between arrives as an event.
-      const { feedCursor } = await request<{ feedCursor: string }>(FEED_CURSOR);
+      const { feedCursor } = await request<FeedCursor>(FEED_CURSOR);
       const [latest] = await Promise.all([request<Latest>(LATEST, { first: LATEST_COUNT }), refreshOverview()]);
       releases.reset(latest.releases.nodes);
       statements.reset(latest.statements.nodes);

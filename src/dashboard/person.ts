@@ -2,9 +2,10 @@
 // sentences, releases, statements by and about them, each with its sources.
 import { request } from "./api.js";
 import { byId, country, date, fill, h, personLink, sources } from "./dom.js";
+import type { PersonViewQuery } from "./generated/graphql.js";
 import { PERSON, SEARCH_PERSONS } from "./operations.js";
 import { releaseItem, statementItem } from "./render.js";
-import type { PersonHit, PersonView, Sentence } from "./types.js";
+import type { PersonHits, PersonView, Sentence } from "./types.js";
 
 const SEARCH_DELAY_MS = 250;
 
@@ -20,7 +21,7 @@ export function setUpSearch(): void {
     const asked = ++latest;
     if (text.length < 2) return fill(results);
     try {
-      const data = await request<{ persons: { nodes: PersonHit[] } }>(SEARCH_PERSONS, { search: text });
+      const data = await request<PersonHits>(SEARCH_PERSONS, { search: text });
       if (asked !== latest) return;
       const hits = data.persons.nodes;
       fill(
@@ -89,8 +90,8 @@ export async function showPerson(view: HTMLElement, id: string | undefined): Pro
   view.hidden = false;
   fill(view, h("p", {}, "Loading…"));
   try {
-    const data = await request<{ node: PersonView | null }>(PERSON, { id });
-    const person = data.node;
+    const data = await request<PersonViewQuery>(PERSON, { id });
+    const person = data.node as PersonView | null;
     if (!person?.name) {
       fill(view, h("p", { class: "problem" }, "No such person."), h("a", { href: "#" }, "Close"));
       return;

@@ -1,84 +1,29 @@
-// The shapes the dashboard's operations return (operations.ts), as the schema defines them.
-export type Source = {
-  id: string;
-  publisher: string;
-  title: string | null;
-  url: string | null;
-  publishedAt: string | null;
-};
-export type PersonRef = { id: string; name: string };
-export type ExchangeRef = { id: string; slug: string; name: string; occurredOn: string };
+// The shapes the dashboard's operations return, as GraphQL Code Generator types them from
+// operations.ts (`npm run codegen`; a test fails when src/dashboard/generated/ is stale).
+import type {
+  FeedCursorQuery,
+  LatestQuery,
+  LiveReleasesSubscription,
+  LiveStatementsSubscription,
+  OverviewQuery,
+  PersonViewQuery,
+  ReleaseFieldsFragment,
+  SearchPersonsQuery,
+  SourceFieldsFragment,
+  StatementFieldsFragment,
+} from "./generated/graphql.js";
 
-export type Release = {
-  id: string;
-  releasedOn: string;
-  fromCountry: string;
-  toCountry: string | null;
-  recordedAt: string;
-  person: PersonRef;
-  exchange: ExchangeRef | null;
-  sources: Source[];
-};
-
-export type Statement = {
-  id: string;
-  text: string;
-  language: string | null;
-  saidOn: string;
-  channel: string | null;
-  recordedAt: string;
-  speaker: PersonRef;
-  subjects: PersonRef[];
-  exchange: ExchangeRef | null;
-  sources: Source[];
-};
-
-export type CountryCount = { country: string; count: number };
-
-export type Overview = {
-  stats: {
-    persons: number;
-    releases: number;
-    statements: number;
-    exchanges: number;
-    releasesByFromCountry: CountryCount[];
-    releasesByToCountry: CountryCount[];
-  };
-  exchangeEvents: {
-    nodes: {
-      id: string;
-      slug: string;
-      name: string;
-      occurredOn: string;
-      location: string | null;
-      country: string | null;
-      parties: string[];
-      mediators: string[];
-      releases: { id: string }[];
-    }[];
-  };
-};
-
-export type Latest = { releases: { nodes: Release[] }; statements: { nodes: Statement[] } };
-
-export type PersonHit = { id: string; name: string; aliases: string[]; nationalities: string[] };
-
-export type Sentence = {
-  id: string;
-  country: string;
-  court: string | null;
-  charge: string;
-  kind: "TERM" | "LIFE" | "DEATH";
-  termMonths: number | null;
-  sentencedOn: string | null;
-  sources: Source[];
-};
-
-export type PersonView = PersonHit & {
-  birthDate: string | null;
-  description: string | null;
-  sentences: Sentence[];
-  releases: Release[];
-  statements: { nodes: Statement[] };
-  mentions: { nodes: Statement[] };
-};
+export type Source = SourceFieldsFragment;
+export type Release = ReleaseFieldsFragment;
+export type Statement = StatementFieldsFragment;
+export type FeedCursor = FeedCursorQuery;
+export type Overview = OverviewQuery;
+export type CountryCount = Overview["stats"]["releasesByFromCountry"][number];
+export type Latest = LatestQuery;
+export type LiveReleases = LiveReleasesSubscription;
+export type LiveStatements = LiveStatementsSubscription;
+export type PersonHits = SearchPersonsQuery;
+export type PersonHit = PersonHits["persons"]["nodes"][number];
+/** node(id:) answers any type; the view asks for a Person's fields only. */
+export type PersonView = Extract<NonNullable<PersonViewQuery["node"]>, { name: string }>;
+export type Sentence = PersonView["sentences"][number];
