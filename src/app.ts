@@ -4,7 +4,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type ExecutionArgs, type ExecutionResult, GraphQLError } from "graphql";
 
-import { createYoga, isAsyncIterable } from "graphql-yoga";
+import { createYoga, isAsyncIterable, useReadinessCheck } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import { ANONYMOUS, resolveViewer } from "./auth.js";
 import type { Config } from "./config.js";
@@ -29,7 +29,6 @@ import {
 import { renderGraphiql, useGraphiql } from "./http/graphiql.js";
 import { GuardedWebSocket } from "./http/guarded-websocket.js";
 import { checkParams, LIMITS, tooManyOperations, useArmor, useExtraRules, useRequestLimits } from "./http/limits.js";
-import { useReadiness } from "./http/readiness.js";
 import { requestIds } from "./http/request-id.js";
 import { allowWebSocketOrigin, corsOptions, useCsrfPrevention } from "./http/security.js";
 import { serveGraphqlWs } from "./http/ws-server.js";
@@ -97,8 +96,7 @@ export function buildApp({ config, database, log }: AppDeps): App {
     renderGraphiQL: renderGraphiql,
     landingPage: false,
     logging: log.child({ component: "yoga" }),
-    // useRequestLimits caps bodies (LIMITS.bodyBytes) without Yoga's per-request TransformStream.
-    maxRequestBodySize: false,
+    maxRequestBodySize: LIMITS.bodyBytes,
     batching: false,
     multipart: false,
     cors: corsOptions(config.allowedOrigins),
@@ -117,7 +115,7 @@ export function buildApp({ config, database, log }: AppDeps): App {
     plugins: [
       ids.plugin,
       ...(config.graphiql ? [useGraphiql("/graphql")] : []),
-      useReadiness("/ready", async () => ready && (await availability.check())),
+      useReadinessCheck({ endpoint: "/ready", check: async () => ready && (await availability.check()) }),
       useDashboard(),
       useCsrfPrevention(config.allowedOrigins),
       // Before the limits, which then see the document a hash stands for.

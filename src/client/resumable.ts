@@ -47,7 +47,7 @@ export type ResumableOptions = {
 };
 
 /** Errors after which the server asks the client to subscribe again with `after:`. */
-const RESUMABLE_CODES = new Set(["SUBSCRIPTION_OVERFLOW", "DATABASE_UNAVAILABLE"]);
+const RESUMABLE_CODES: ReadonlySet<string> = new Set(["SUBSCRIPTION_OVERFLOW", "DATABASE_UNAVAILABLE"]);
 /** Cursors remembered per subscription to drop an event delivered twice. */
 const SEEN_LIMIT = 1000;
 

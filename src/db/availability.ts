@@ -1,13 +1,15 @@
 // Whether the database answers. While it does not, operations fail at once with
 // DATABASE_UNAVAILABLE instead of each waiting out a connect timeout, and a probe watches for
 // its return, so the service recovers by itself.
+
 import { GraphQLError } from "graphql";
+import { findInChain } from "../error-chain.js";
 import type { Database } from "./client.js";
 
 /** Errors that mean "no connection", not "bad query": node socket errors, postgres.js
  * connection errors, and the SQLSTATEs of a lost connection or a server shutting down (not all
  * of class 08: 08P01, a protocol violation, comes from an oversized query, for one). */
-const CONNECTION_CODES = new Set([
+const CONNECTION_CODES: ReadonlySet<string> = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
   "EPIPE",
@@ -33,16 +35,15 @@ const CONNECTION_CODES = new Set([
 
 /** True when the error, or any error in its `cause` chain, is a lost or refused connection. */
 export function isConnectionError(error: unknown): boolean {
-  for (let e = error, hops = 0; e && typeof e === "object" && hops < 8; hops++) {
-    const { code, errno } = e as { code?: unknown; errno?: unknown };
-    if (typeof code === "string" && CONNECTION_CODES.has(code)) return true;
-    if (typeof errno === "string" && CONNECTION_CODES.has(errno)) return true;
-    const next =
-      (e as { cause?: unknown; originalError?: unknown }).cause ?? (e as { originalError?: unknown }).originalError;
-    if (next === e) break;
-    e = next;
-  }
-  return false;
+  return (
+    findInChain(error, (link) => {
+      const { code, errno } = link as { code?: unknown; errno?: unknown };
+      const connection =
+        (typeof code === "string" && CONNECTION_CODES.has(code)) ||
+        (typeof errno === "string" && CONNECTION_CODES.has(errno));
+      return connection || undefined;
+    }) ?? false
+  );
 }
 
 export function databaseUnavailableError(): GraphQLError {

@@ -2,6 +2,7 @@ import { eq, inArray, sql } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client.js";
 import { auditTable, exchangeEventTable, personTable, sourceTable } from "../db/tables.js";
+import { findInChain } from "../error-chain.js";
 import { ConflictError, NotFoundError } from "./errors.js";
 
 /** Who writes: an admin key's name, or "reference-data" for the built-in data set. */
@@ -9,11 +10,10 @@ export type Actor = string;
 
 /** The SQLSTATE of a database error, looking through drizzle's wrapper. */
 export function pgCode(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
-  }
-  return undefined;
+  return findInChain(error, (link) => {
+    const code = (link as { code?: unknown }).code;
+    return typeof code === "string" && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+  });
 }
 
 /** Turns a unique violation that a concurrent writer won into a ConflictError. */

@@ -19,11 +19,10 @@ import {
 import ColumnFieldsPlugin from "./column-fields.js";
 import type { Context } from "./context.js";
 import { decodeGlobalId, encodeGlobalId } from "./global-id.js";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./pagination.js";
 
-export const MAX_PAGE_SIZE = 100;
 /** The builder's types with Pothos's defaults filled in, for helpers that take refs. */
 export type Types = PothosSchemaTypes.ExtendDefaultTypes<PothosTypes>;
-export const DEFAULT_PAGE_SIZE = 20;
 
 export type PothosTypes = {
   Context: Context;

@@ -3,17 +3,17 @@
 import { type ExecutionResult, GraphQLError } from "graphql";
 import { handleStreamOrSingleExecutionResult, maskError, type Plugin } from "graphql-yoga";
 import { type Availability, databaseUnavailableError, isConnectionError } from "../db/availability.js";
+import { errorChain, findInChain } from "../error-chain.js";
 import type { Context } from "../graphql/context.js";
 
-/** The cause behind a GraphQLError that wraps a thrown value. */
+/** The thrown value behind a GraphQLError that wraps it (the last `originalError`). */
 function originalOf(error: unknown): unknown {
-  let current = error;
-  for (let hops = 0; hops < 8; hops++) {
-    const next = (current as { originalError?: unknown } | undefined)?.originalError;
-    if (!next || next === current) break;
-    current = next;
+  let original = error;
+  for (const link of errorChain(error)) {
+    original = link;
+    if (!(link as { originalError?: unknown }).originalError) break;
   }
-  return current;
+  return original;
 }
 
 /**
@@ -22,14 +22,9 @@ function originalOf(error: unknown): unknown {
  */
 export function operationalError(error: unknown): GraphQLError | undefined {
   if (isConnectionError(error)) return databaseUnavailableError();
-  for (let e = error, hops = 0; e && typeof e === "object" && hops < 8; hops++) {
-    // 57014: statement_timeout (or a cancel) ended the query.
-    if ((e as { code?: unknown }).code === "57014") {
-      return new GraphQLError("The query took too long and was cancelled.", { extensions: { code: "QUERY_TIMEOUT" } });
-    }
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
+  // 57014: statement_timeout (or a cancel) ended the query.
+  if (!findInChain(error, (link) => (link as { code?: unknown }).code === "57014" || undefined)) return undefined;
+  return new GraphQLError("The query took too long and was cancelled.", { extensions: { code: "QUERY_TIMEOUT" } });
 }
 
 /** "Did you mean …?" names fields, arguments, types and enum values the client did not ask
@@ -113,7 +108,7 @@ export function useErrorReporting(report: ErrorReporter): Plugin<Context> {
   };
 }
 
-const CLIENT_CODES = new Set(["BAD_USER_INPUT", "UNAUTHENTICATED", "FORBIDDEN"]);
+const CLIENT_CODES: ReadonlySet<string> = new Set(["BAD_USER_INPUT", "UNAUTHENTICATED", "FORBIDDEN"]);
 
 /**
  * Errors about the client's own input are safe to show: Pothos's validation errors and our

@@ -11,13 +11,12 @@ import {
   Kind,
   type SelectionSetNode,
   type ValidationContext,
-  visit,
 } from "graphql";
 import { createGraphQLError, type Plugin } from "graphql-yoga";
-import { MAX_PAGE_SIZE } from "../graphql/builder.js";
+import { MAX_PAGE_SIZE, pageSizeRule } from "../graphql/pagination.js";
 
 export const LIMITS = {
-  /** HTTP request body (POST, SSE): larger bodies get 413. */
+  /** HTTP request body (POST, SSE): larger bodies get 413 (Yoga's maxRequestBodySize). */
   bodyBytes: 1024 * 1024,
   /** One graphql-ws operation (query + variables + extensions); larger ones get an `error`. */
   operationBytes: 1024 * 1024,
@@ -80,7 +79,7 @@ function noReservedAliasesRule(context: ValidationContext): ASTVisitor {
   };
 }
 
-const INTROSPECTION_LISTS = new Set([
+const INTROSPECTION_LISTS: ReadonlySet<string> = new Set([
   "types",
   "fields",
   "args",
@@ -128,29 +127,6 @@ function introspectionNestingRule(context: ValidationContext): ASTVisitor {
           ),
         );
       }
-    },
-  };
-}
-
-/** A literal page size out of range, reported before Armor's cost rule (which multiplies by it
- * and would report a cost instead of the actual mistake). */
-function pageSizeRule(context: ValidationContext): ASTVisitor {
-  return {
-    OperationDefinition(operation) {
-      visit(operation, {
-        Argument(node) {
-          if ((node.name.value !== "first" && node.name.value !== "last") || node.value.kind !== Kind.INT) return;
-          const value = Number(node.value.value);
-          if (value < 0 || value > MAX_PAGE_SIZE) {
-            context.reportError(
-              new GraphQLError(`Argument "${node.name.value}" must be between 0 and ${MAX_PAGE_SIZE}, got ${value}.`, {
-                nodes: [node],
-                extensions: { code: "BAD_USER_INPUT" },
-              }),
-            );
-          }
-        },
-      });
     },
   };
 }
@@ -245,101 +221,14 @@ function invalidUtf8(): GraphQLError {
   });
 }
 
-function bodyTooLarge(close = false): GraphQLError {
-  return createGraphQLError("Request body too large", {
-    extensions: {
-      code: "REQUEST_ENTITY_TOO_LARGE",
-      http: close ? { status: 413, headers: { connection: "close" } } : { status: 413 },
-    },
-  });
-}
-
-/**
- * The body's length from Content-Length, refused before anything is read when it is over
- * LIMITS.bodyBytes or is not one plain number (two comma-joined values are a smuggling attempt);
- * undefined for a body without one (chunked).
- */
-function declaredLength(header: string | null): number | undefined {
-  if (header === null) return undefined;
-  if (!/^\d+$/.test(header)) {
-    throw createGraphQLError("Content-Length header is invalid.", {
-      extensions: { code: "BAD_REQUEST", http: { status: 400 } },
-    });
-  }
-  const length = Number(header);
-  if (length > LIMITS.bodyBytes) throw bodyTooLarge();
-  return length;
-}
-
-/**
- * The whole body, at most LIMITS.bodyBytes. With a Content-Length (already checked), Node's HTTP
- * parser hands over exactly that many bytes, so the body is read as it is; a chunked body is
- * counted as it arrives and refused at the first chunk past the limit. Yoga's own limit
- * (maxRequestBodySize) piped every body through a TransformStream: half of a `{ __typename }`
- * request's CPU (0.13 → 0.06 ms), a sixth of the bench's nested read.
- */
-async function readBody(request: Request, declared: number | undefined): Promise<ArrayBuffer> {
-  if (declared !== undefined || !request.body) {
-    // Node's parser refuses a Content-Length beside Transfer-Encoding, and two of them; only
-    // --insecure-http-parser (never set here) would let a body differ from its declared length.
-    const body = await request.arrayBuffer();
-    if (body.byteLength > LIMITS.bodyBytes) throw bodyTooLarge();
-    return body;
-  }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  // Read with a reader: leaving a for-await early, or releasing the reader, destroys the request
-  // and with it the socket, and a client still sending would never read the 413.
-  const reader = request.body.getReader();
-  for (let read = await reader.read(); !read.done; read = await reader.read()) {
-    size += read.value.byteLength;
-    if (size > LIMITS.bodyBytes) {
-      void discardRest(reader);
-      throw bodyTooLarge(true);
-    }
-    chunks.push(read.value);
-  }
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return body.buffer;
-}
-
-/** What is read and dropped of an oversized body while its 413 goes out, before the socket is cut. */
-const DISCARD_BYTES = 4 * 1024 * 1024;
-
-/**
- * Reads what a client still sends after its body went over the limit and drops it, so that it
- * can read the 413 (sent with Connection: close); past DISCARD_BYTES more, or on any error, the
- * request is cancelled, which closes the socket.
- */
-async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
-  let dropped = 0;
-  try {
-    for (let read = await reader.read(); !read.done; read = await reader.read()) {
-      dropped += read.value.byteLength;
-      if (dropped > DISCARD_BYTES) break;
-    }
-  } catch {
-    // The client went away: nothing to drop.
-  }
-  await reader.cancel().catch(() => {});
-}
-
 /**
  * HTTP: bodies and query strings must be valid UTF-8 (decoders would silently turn bad bytes
  * into U+FFFD and run something the client did not send), and parameters are checked before
- * parsing. Bodies are capped here too (LIMITS.bodyBytes: 413), in place of Yoga's limit.
+ * parsing. Yoga's own limit (maxRequestBodySize: LIMITS.bodyBytes) caps the body this reads.
  */
 export function useRequestLimits(): Plugin {
   return {
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
-      // Before anything else, for every method: a GET's body is never read, but Node would still
-      // receive (and discard) all of it.
-      const declared = declaredLength(request.headers.get("content-length"));
       if (request.method === "GET") {
         const search = request.url.slice(request.url.indexOf("?") + 1);
         try {
@@ -358,7 +247,7 @@ export function useRequestLimits(): Plugin {
       }
       if (!requestParser || !request.body) return;
       setRequestParser(async (req) => {
-        const body = await readBody(req, declared);
+        const body = await req.arrayBuffer();
         if (!isUtf8(body)) throw invalidUtf8();
         return requestParser(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, body }));
       });

@@ -10,7 +10,11 @@ import { REQUEST_ID_HEADER } from "./request-id.js";
 export const PREFLIGHT_HEADERS = ["x-graphql-csrf", "x-graphql-yoga-csrf", "apollo-require-preflight"];
 
 /** Content types a browser may POST cross-site without a preflight. */
-const SIMPLE_TYPES = new Set(["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"]);
+const SIMPLE_TYPES: ReadonlySet<string> = new Set([
+  "application/x-www-form-urlencoded",
+  "multipart/form-data",
+  "text/plain",
+]);
 
 function forbidden(message: string) {
   return createGraphQLError(message, { extensions: { code: "FORBIDDEN", http: { status: 403 } } });
