@@ -29,9 +29,15 @@ function factList<T extends { id: string; recordedAt: string }>(
   const shown = new Map<string, { fact: T; item: HTMLElement }>();
   const fresh = new Set<string>();
   const draw = () => {
-    const ordered = [...facts.values()]
-      .sort((a, b) => dateOf(b).localeCompare(dateOf(a)) || b.recordedAt.localeCompare(a.recordedAt))
-      .slice(0, SHOWN_LIMIT);
+    const sorted = [...facts.values()].sort(
+      (a, b) => dateOf(b).localeCompare(dateOf(a)) || b.recordedAt.localeCompare(a.recordedAt),
+    );
+    // A page left open for days keeps only what it shows.
+    for (const fact of sorted.slice(SHOWN_LIMIT)) {
+      facts.delete(fact.id);
+      fresh.delete(fact.id);
+    }
+    const ordered = sorted.slice(0, SHOWN_LIMIT);
     const keep = new Set(ordered.map((fact) => fact.id));
     for (const [id, { item }] of shown) {
       if (!keep.has(id)) {
