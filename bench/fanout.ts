@@ -61,7 +61,7 @@ async function event(
 async function ours(bench: Bench, app: AppChild, n: number): Promise<Side> {
   let written = 0;
   const publish = async () => {
-    const body = JSON.parse(addReleaseBody(bench, written++, 2050));
+    const body = JSON.parse(addReleaseBody(bench, written++, 1950));
     const result = await app.gql(body.query, body.variables, true);
     if (result.data?.addRelease?.__typename !== "Release")
       throw new Error(`addRelease failed: ${JSON.stringify(result)}`);

@@ -82,7 +82,7 @@ describeBrowser("the live dashboard", () => {
     const { addRelease } = await server.gql(ADD_RELEASE, {
       input: {
         personId: Buffer.from(`Person:${world.persons[0]}`).toString("base64url"),
-        releasedOn: "2031-05-01",
+        releasedOn: "2025-12-01",
         fromCountry: "BY",
         toCountry: "LT",
         sourceIds: [Buffer.from(`Source:${world.sourceId}`).toString("base64url")],

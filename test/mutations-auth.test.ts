@@ -50,13 +50,13 @@ const inputs: Record<MutationName, () => Record<string, unknown>> = {
     input: { personId: refs.krasikov, country: "RU", charge: "matrix", kind: "LIFE", sourceIds: [refs.source] },
   }),
   addExchangeEvent: () => ({
-    input: { slug: "2031-01-01-matrix", name: "Matrix exchange", occurredOn: "2031-01-01", sourceIds: [refs.source] },
+    input: { slug: "2025-10-01-matrix", name: "Matrix exchange", occurredOn: "2025-10-01", sourceIds: [refs.source] },
   }),
   addRelease: () => ({
-    input: { personId: refs.seleznev, releasedOn: "2031-02-02", fromCountry: "US", sourceIds: [refs.source] },
+    input: { personId: refs.seleznev, releasedOn: "2025-11-02", fromCountry: "US", sourceIds: [refs.source] },
   }),
   addStatement: () => ({
-    input: { speakerId: refs.seleznev, text: "Said in the matrix.", saidOn: "2031-01-01", sourceIds: [refs.source] },
+    input: { speakerId: refs.seleznev, text: "Said in the matrix.", saidOn: "2025-10-01", sourceIds: [refs.source] },
   }),
 };
 

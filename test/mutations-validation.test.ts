@@ -60,9 +60,9 @@ const valid: Record<MutationName, () => Record<string, unknown>> = {
   }),
   addExchangeEvent: () => ({
     input: {
-      slug: "2032-01-01-valid",
+      slug: "2026-01-01-valid",
       name: "Valid exchange",
-      occurredOn: "2032-01-01",
+      occurredOn: "2026-01-01",
       country: "TR",
       mediators: ["TR"],
       parties: ["US", "RU"],
@@ -72,7 +72,7 @@ const valid: Record<MutationName, () => Record<string, unknown>> = {
   addRelease: () => ({
     input: {
       personId: refs.seleznev,
-      releasedOn: "2032-02-02",
+      releasedOn: "2026-02-02",
       fromCountry: "US",
       toCountry: "RU",
       sentenceId: refs.seleznevSentence.id,
@@ -84,7 +84,7 @@ const valid: Record<MutationName, () => Record<string, unknown>> = {
       speakerId: refs.seleznev,
       text: "A valid statement.",
       language: "en",
-      saidOn: "2032-01-01",
+      saidOn: "2026-01-01",
       channel: "TV",
       subjectIds: [refs.krasikov],
       exchangeId: refs.ankara,
@@ -163,7 +163,7 @@ const cases: Case[] = [
   ["addSentence", "no sources", V, "sourceIds", set("addSentence", "sourceIds", () => [])],
   ["addExchangeEvent", "slug with spaces", V, "slug", set("addExchangeEvent", "slug", () => "Ankara 2032")],
   ["addExchangeEvent", "blank name", V, "name", set("addExchangeEvent", "name", () => " ")],
-  ["addExchangeEvent", "day 32", V, "occurredOn", set("addExchangeEvent", "occurredOn", () => "2032-08-32")],
+  ["addExchangeEvent", "day 32", V, "occurredOn", set("addExchangeEvent", "occurredOn", () => "2026-08-32")],
   ["addExchangeEvent", "three-letter country", V, "country", set("addExchangeEvent", "country", () => "TUR")],
   ["addExchangeEvent", "lower-case mediator", V, "mediators.0", set("addExchangeEvent", "mediators", () => ["tr"])],
   ["addExchangeEvent", "repeated party", V, "parties", set("addExchangeEvent", "parties", () => ["US", "US"])],
@@ -307,7 +307,7 @@ describe("an input wrong in one field names that field and writes nothing", () =
       input: {
         speakerId: refs.seleznev,
         text: "Half-written.",
-        saidOn: "2032-03-03",
+        saidOn: "2026-03-03",
         subjectIds: [refs.krasikov, missingId("Person")],
         sourceIds: [refs.source],
       },
@@ -329,12 +329,14 @@ describe("hostile strings", () => {
     "Ж中文 👍🏽 é e\u0301 \u202Eevil \uFEFF 𝕏",
   ];
 
+  // Free text keeps everything verbatim; names refuse bidirectional controls and invisible
+  // characters (test/hardening-facts.test.ts), so the last line stays out of the aliases.
   it("stores SQL fragments and odd Unicode verbatim and reads them back identical", async () => {
     const person = await mutate("addPerson", {
       input: {
         name: verbatim[0],
         slug: "hostile-person",
-        aliases: verbatim.slice(1),
+        aliases: verbatim.slice(1, -1),
         description: verbatim.join("\n"),
       },
     });
@@ -346,7 +348,7 @@ describe("hostile strings", () => {
           speakerId: person.id,
           text: verbatim.join("\r\n"),
           channel: verbatim[1],
-          saidOn: "2032-04-04",
+          saidOn: "2026-04-04",
           sourceIds: [refs.source],
         },
       },
@@ -360,7 +362,7 @@ describe("hostile strings", () => {
       { p: person.id, s: statement.id },
     );
     expect(read.data).toEqual({
-      p: { name: verbatim[0], aliases: verbatim.slice(1), description: verbatim.join("\n") },
+      p: { name: verbatim[0], aliases: verbatim.slice(1, -1), description: verbatim.join("\n") },
       s: { text: verbatim.join("\r\n"), channel: verbatim[1] },
     });
     expect((await server.gql(`{ stats { persons } }`)).data?.stats.persons).toBeGreaterThan(59);

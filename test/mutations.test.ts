@@ -145,9 +145,9 @@ describe.each(TRANSPORTS)("over %s", (transport) => {
 
       const exchange = await mutate(transport, token, "addExchangeEvent", {
         input: {
-          slug: `2030-01-01-${tag}`,
+          slug: `2025-05-01-${tag}`,
           name: `Test exchange ${tag}`,
-          occurredOn: "2030-01-01",
+          occurredOn: "2025-05-01",
           country: "TR",
           mediators: ["TR"],
           parties: ["US", "RU"],
@@ -157,7 +157,7 @@ describe.each(TRANSPORTS)("over %s", (transport) => {
       expect(exchange.__typename).toBe("ExchangeEvent");
       const bySlug = await server.gql(
         `query ($s: String!) { exchangeEvent(slug: $s) { id name parties sources { id } } }`,
-        { s: `2030-01-01-${tag}` },
+        { s: `2025-05-01-${tag}` },
       );
       expect(bySlug.data?.exchangeEvent).toEqual({
         id: exchange.id,
@@ -171,7 +171,7 @@ describe.each(TRANSPORTS)("over %s", (transport) => {
         input: {
           personId: person.id,
           exchangeId: exchange.id,
-          releasedOn: "2030-01-01",
+          releasedOn: "2025-05-01",
           fromCountry: "US",
           toCountry: "RU",
           sentenceId: sentence.id,
@@ -194,7 +194,7 @@ describe.each(TRANSPORTS)("over %s", (transport) => {
           speakerId: refs.seleznev,
           text: `Welcome home, ${tag}.`,
           language: "en",
-          saidOn: "2030-01-02",
+          saidOn: "2025-05-02",
           channel: "Telegram",
           subjectIds: [person.id],
           exchangeId: exchange.id,
@@ -342,18 +342,18 @@ describe("concurrent identical writes", () => {
     ["addPerson", () => ({ input: { name: "Racing Person" } })],
     [
       "addExchangeEvent",
-      () => ({ input: { slug: "2033-01-01-race", name: "Race", occurredOn: "2033-01-01", sourceIds: [refs.source] } }),
+      () => ({ input: { slug: "2026-09-01-race", name: "Race", occurredOn: "2026-09-01", sourceIds: [refs.source] } }),
     ],
     [
       "addRelease",
       () => ({
-        input: { personId: refs.krasikov, releasedOn: "2033-02-02", fromCountry: "DE", sourceIds: [refs.source] },
+        input: { personId: refs.krasikov, releasedOn: "2026-10-02", fromCountry: "DE", sourceIds: [refs.source] },
       }),
     ],
     [
       "addStatement",
       () => ({
-        input: { speakerId: refs.krasikov, text: "Said once.", saidOn: "2033-03-03", sourceIds: [refs.source] },
+        input: { speakerId: refs.krasikov, text: "Said once.", saidOn: "2026-11-03", sourceIds: [refs.source] },
       }),
     ],
   ];

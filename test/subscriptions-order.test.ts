@@ -50,7 +50,7 @@ function slowRelease(
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(releaseTable)
-      .values({ personId: world.persons[personIndex] as number, releasedOn: "2030-03-01", fromCountry: "RU" })
+      .values({ personId: world.persons[personIndex] as number, releasedOn: "2025-07-01", fromCountry: "RU" })
       .returning();
     const id = row?.id as number;
     steps.inserted?.();
@@ -82,7 +82,7 @@ describe.skipIf(!onPostgres)("late committers (PostgreSQL)", () => {
       server.database.db,
       {
         personId: world.persons[1] as number,
-        releasedOn: "2030-03-01",
+        releasedOn: "2025-07-01",
         fromCountry: "BY",
         sourceIds: [world.sourceId],
       },
@@ -110,7 +110,7 @@ describe.skipIf(!onPostgres)("late committers (PostgreSQL)", () => {
       server.database.db,
       {
         personId: world.persons[3] as number,
-        releasedOn: "2030-03-01",
+        releasedOn: "2025-07-01",
         fromCountry: "BY",
         sourceIds: [world.sourceId],
       },

@@ -59,7 +59,7 @@ describe.skipIf(!onPostgres)("two server processes on one database", () => {
     for (let i = 0; i < 10; i++) {
       const release = await mutate(a, "addRelease", {
         personId: person(i),
-        releasedOn: "2030-05-01",
+        releasedOn: "2025-09-01",
         fromCountry: "RU",
         sourceIds: [source],
       });
@@ -69,7 +69,7 @@ describe.skipIf(!onPostgres)("two server processes on one database", () => {
       const statement = await mutate(a, "addStatement", {
         speakerId: person(11),
         text: `Said through process A, number ${i}.`,
-        saidOn: "2030-05-02",
+        saidOn: "2025-09-02",
         sourceIds: [source],
       });
       written.push(`release:${keyOf(release)}`, `statement:${keyOf(statement)}`);

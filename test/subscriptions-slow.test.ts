@@ -61,7 +61,7 @@ describe("a subscriber that stops reading", () => {
         {
           speakerId: world.persons[0] as number,
           text: `${written.length} ${big}`,
-          saidOn: "2030-04-01",
+          saidOn: "2025-08-01",
           sourceIds: [world.sourceId],
         },
         "test",
@@ -81,7 +81,7 @@ describe("a subscriber that stops reading", () => {
         {
           speakerId: world.persons[1] as number,
           text: `after the cut ${i}`,
-          saidOn: "2030-04-01",
+          saidOn: "2025-08-01",
           sourceIds: [world.sourceId],
         },
         "test",

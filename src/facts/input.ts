@@ -1,12 +1,18 @@
 // The shape and limits of every fact as it comes in, from GraphQL or an import file. Strings are
-// stored verbatim; what PostgreSQL or a reader could not take (NUL, control characters, unpaired
-// surrogates, megabytes) is refused here with the field's path.
+// stored verbatim (names and titles in NFC); what PostgreSQL or a reader could not take (NUL,
+// control characters, unpaired surrogates, megabytes), what would disguise a name (bidirectional
+// controls, invisible characters) and what cannot have happened yet (a date after tomorrow) are
+// refused here with the field's path.
 import { CountryCodeResolver } from "graphql-scalars";
 import { z } from "zod";
 import { type FieldProblem, ValidationError } from "./errors.js";
 
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** Embeddings, overrides and isolates: they reorder how a name is shown without being seen. */
+const BIDI_CONTROL = /[\u202a-\u202e\u2066-\u2069]/;
+/** Zero-width space, non-joiner, joiner, word joiner, byte-order mark: two names that look alike. */
+const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/;
 
 type Check = [ok: (value: string) => boolean, message: string];
 
@@ -32,6 +38,27 @@ function text(max: number, { multiline = false } = {}) {
   ]);
 }
 
+/**
+ * The last day a fact may carry: tomorrow in UTC, as the day has begun somewhere on Earth.
+ * Read at every check, never fixed when the module loads.
+ */
+function lastPossibleDay(): string {
+  return new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A name, alias, publisher or title: plain text a reader can trust to look as it is, in NFC. */
+function name(max: number) {
+  return checked([
+    [(v) => v.length <= max, `must be at most ${max} characters`],
+    [(v) => v.trim().length > 0, "must not be blank"],
+    ...wellFormed,
+    [(v) => !/[\n\r\t]/.test(v), "must be a single line"],
+    [(v) => !BIDI_CONTROL.test(v), "must not contain bidirectional control characters (U+202A–U+202E, U+2066–U+2069)"],
+    [(v) => !INVISIBLE.test(v), "must not contain zero-width characters (U+200B–U+200D, U+2060, U+FEFF)"],
+    [(v) => /[^\p{M}\s]/u.test(v), "must hold a letter, not only combining marks"],
+  ]).transform((v) => v.normalize("NFC"));
+}
+
 const isoDate = checked([
   [(v) => /^\d{4}-\d{2}-\d{2}$/.test(v), 'must be a date "YYYY-MM-DD"'],
   [
@@ -41,8 +68,17 @@ const isoDate = checked([
     },
     "must be a real calendar date",
   ],
-  [(v) => v >= "1800-01-01" && v <= "2200-12-31", "must be between 1800 and 2200"],
+  [(v) => v >= "1800-01-01", "must be in 1800 or later"],
+  [(v) => v <= lastPossibleDay(), "must not be after tomorrow (UTC): it cannot have happened yet"],
 ]);
+
+/** An instant no later than the end of tomorrow in UTC, for the same reason as isoDate. */
+const pastInstant = z
+  .date()
+  .refine(
+    (d) => d.getTime() < Date.parse(`${lastPossibleDay()}T00:00:00Z`) + 86_400_000,
+    "must not be after tomorrow (UTC): it cannot have happened yet",
+  );
 
 /** Assigned ISO 3166-1 alpha-2 codes: the same list the CountryCode scalar accepts. */
 function isAssignedCountry(code: string): boolean {
@@ -87,21 +123,21 @@ const countries = z.array(countryCode).max(30, "must list at most 30 countries")
 const uniqueList = (list: string[]) => new Set(list).size === list.length;
 
 export const sourceInput = z.object({
-  publisher: text(200),
-  title: opt(text(500)),
+  publisher: name(200),
+  title: opt(name(500)),
   url: opt(url),
   publishedOn: opt(isoDate),
-  publishedAt: opt(z.date()),
+  publishedAt: opt(pastInstant),
   description: opt(text(2000, { multiline: true })),
 });
 
-const aliases = z.array(text(200)).max(50, "must list at most 50 aliases");
+const aliases = z.array(name(200)).max(50, "must list at most 50 aliases");
 const nationalities = countries.refine(uniqueList, "must not repeat a country");
 const personSourceIds = z.array(z.number().int().positive()).max(50, "must cite at most 50 sources");
 
 export const personInput = z.object({
   slug: opt(slug),
-  name: text(200),
+  name: name(200),
   aliases: aliases.default([]),
   nationalities: nationalities.default([]),
   birthDate: opt(isoDate),
@@ -113,7 +149,7 @@ export const personInput = z.object({
 // inside .partial(), which would clear aliases and nationalities on every update).
 export const personPatch = z.object({
   slug: opt(slug),
-  name: opt(text(200)),
+  name: opt(name(200)),
   aliases: opt(aliases),
   nationalities: opt(nationalities),
   birthDate: opt(isoDate),
@@ -145,7 +181,7 @@ export const sentenceInput = z
 
 export const exchangeEventInput = z.object({
   slug,
-  name: text(300),
+  name: name(300),
   occurredOn: isoDate,
   location: opt(text(500)),
   country: opt(countryCode),

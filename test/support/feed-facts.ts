@@ -23,7 +23,7 @@ export async function createWorld(db: Db, size: number): Promise<World> {
   const source = await addSource(db, { publisher: `Test wire ${tag}`, url: `https://example.org/${tag}` }, ACTOR);
   const exchange = await addExchangeEvent(
     db,
-    { slug: `2030-01-01-test-${tag}`, name: `Test exchange ${tag}`, occurredOn: "2030-01-01", sourceIds: [source.id] },
+    { slug: `1950-01-01-test-${tag}`, name: `Test exchange ${tag}`, occurredOn: "1950-01-01", sourceIds: [source.id] },
     ACTOR,
   );
   const persons: number[] = [];
@@ -36,6 +36,16 @@ export async function createWorld(db: Db, size: number): Promise<World> {
     persons.push(person.id);
   }
   return { tag, sourceId: source.id, exchangeId: exchange.id, persons };
+}
+
+/**
+ * Day k of the world's releases: recent for the first 500 (newer than the reference facts, so
+ * that lists newest first show them), from 1951 on after that, and never after today: a date
+ * after tomorrow is refused.
+ */
+function releaseDay(k: number): string {
+  const start = k < 500 ? Date.UTC(2025, 4, 1) : Date.UTC(1950, 0, 1);
+  return new Date(start + k * 86_400_000).toISOString().slice(0, 10);
 }
 
 /**
@@ -54,7 +64,7 @@ export async function writeFact(db: Db, world: World, i: number): Promise<Writte
       db,
       {
         personId: person(k),
-        releasedOn: new Date(Date.UTC(2030, 0, 1 + k)).toISOString().slice(0, 10),
+        releasedOn: releaseDay(k),
         fromCountry,
         toCountry,
         exchangeId,
@@ -71,7 +81,7 @@ export async function writeFact(db: Db, world: World, i: number): Promise<Writte
     {
       speakerId,
       text: `Statement ${world.tag} number ${i}.`,
-      saidOn: "2030-02-02",
+      saidOn: "2025-06-02",
       subjectIds,
       sourceIds: [world.sourceId],
     },
