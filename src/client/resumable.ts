@@ -94,7 +94,10 @@ export function resumable(client: Client, options: ResumableOptions = {}): Clien
           const last = cursors.at(-1);
           if (last !== undefined) {
             cursor = last;
-            store.set(key, last);
+            // A full or forbidden store (private browsing) costs the reload resume, not the event.
+            try {
+              store.set(key, last);
+            } catch {}
           }
           sink.next(result);
         },

@@ -1,7 +1,7 @@
 // The dashboard page: reads the overview and the latest facts, then follows the live feed from
 // the last cursor it saw (kept in the page and in localStorage), so a lost connection, a server
 // restart or a reload misses nothing and shows nothing twice.
-import { webCursorStore } from "../client/resumable.js";
+import { type CursorStore, memoryCursorStore, webCursorStore } from "../client/resumable.js";
 import { request } from "./api.js";
 import { countryChart } from "./chart.js";
 import { byId, fill, h } from "./dom.js";
@@ -87,8 +87,17 @@ const STATUS_TEXT: Record<LiveStatus | "offline", string> = {
   offline: "Offline: the service cannot be reached. Retrying…",
 };
 
+/** localStorage when the browser allows it (it may not, with storage blocked), else the page. */
+function cursorStore(): CursorStore {
+  try {
+    return webCursorStore(window.localStorage);
+  } catch {
+    return memoryCursorStore();
+  }
+}
+
 function main(): void {
-  const store = webCursorStore(localStorage);
+  const store = cursorStore();
   const status = byId("status");
   const problem = byId("problem");
   const person = byId("person");
