@@ -1,22 +1,26 @@
 // config → database (migrated, seeded) → app → listen; SIGTERM/SIGINT → drain and stop.
 import { buildApp } from "./app.js";
 import { loadConfig } from "./config.js";
-import { databaseOptions, openDatabase } from "./db/client.js";
-import { migrate } from "./db/migrate.js";
-import { seedIfEmpty } from "./facts/seed.js";
+import type { Database } from "./db/client.js";
+import { DataDirLockedError, LOCKED_EXIT_CODE } from "./db/lock.js";
 import { createLogger } from "./logger.js";
+import { openServiceDatabase } from "./startup.js";
 
 const config = loadConfig();
 const log = createLogger(config.logLevel);
-const database = await openDatabase(databaseOptions(config));
-await migrate(database);
-if (config.seed) {
-  const summary = await seedIfEmpty(database.db);
-  if (summary) log.info({ summary }, "loaded the built-in reference facts");
+let database: Database;
+try {
+  database = await openServiceDatabase(config, log);
+} catch (error) {
+  if (!(error instanceof DataDirLockedError)) throw error;
+  log.fatal({ holder: error.holder }, error.message);
+  process.exit(LOCKED_EXIT_CODE);
 }
 const app = buildApp({ config, database, log });
 const port = await app.start();
-log.info({ url: `http://${config.host}:${port}/graphql`, database: database.kind }, "exchange-graph is listening");
+const url = `http://${config.host}:${port}/graphql`;
+database.advertise(url);
+log.info({ url, database: database.kind }, "exchange-graph is listening");
 
 async function shutdown(signal: string) {
   log.info({ signal }, "shutting down");

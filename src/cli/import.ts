@@ -6,10 +6,9 @@ import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { loadConfig } from "../config.js";
-import { openDatabase } from "../db/client.js";
-import { migrate } from "../db/migrate.js";
 import { ValidationError } from "../facts/errors.js";
 import { checkFactsFile, type FactsFile, type ImportSummary, importFacts, KINDS } from "../facts/import.js";
+import { openForCli } from "./open.js";
 
 const USAGE = "usage: npm run import -- FILE [--as NAME]   (NAME is recorded as the actor in the audit log)";
 
@@ -64,9 +63,8 @@ const actor = parsed.values.as ?? `import:${basename(path)}`;
 const facts = readFacts(path);
 
 const config = loadConfig();
-const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
+const database = await openForCli(config, 2);
 try {
-  await migrate(database);
   const bar = process.stdout.isTTY
     ? new cliProgress.SingleBar(
         { format: "importing [{bar}] {value}/{total} {kind}", stream: process.stdout, hideCursor: true },

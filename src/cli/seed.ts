@@ -1,13 +1,11 @@
 // npm run db:seed: loads the built-in reference facts; running it again adds nothing.
 import { loadConfig } from "../config.js";
-import { openDatabase } from "../db/client.js";
-import { migrate } from "../db/migrate.js";
 import { KINDS } from "../facts/import.js";
 import { seed } from "../facts/seed.js";
+import { openForCli } from "./open.js";
 
 const config = loadConfig();
-const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-await migrate(database);
+const database = await openForCli(config);
 const summary = await seed(database.db);
 await database.close();
 for (const kind of KINDS) {

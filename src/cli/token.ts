@@ -1,9 +1,8 @@
 // npm run token -- create NAME | list | revoke NAME: admin API keys. The token is printed once,
 // alone on stdout (so `TOKEN=$(npm run -s token -- create ci)` works); only its hash is stored.
 import { loadConfig } from "../config.js";
-import { openDatabase } from "../db/client.js";
-import { migrate } from "../db/migrate.js";
 import { checkKeyName, createKey, KeyError, listKeys, revokeKey } from "../keys.js";
+import { openForCli } from "./open.js";
 
 const USAGE = `usage: npm run token -- create NAME   mint a key; the token is printed once
        npm run token -- list          list keys (names and dates, never tokens)
@@ -27,9 +26,8 @@ if (command === "create") {
 }
 
 const config = loadConfig();
-const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 1 });
+const database = await openForCli(config, 1);
 try {
-  await migrate(database);
   const { db } = database;
   if (command === "create") {
     const key = await createKey(db, name as string);

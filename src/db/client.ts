@@ -11,6 +11,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import type { Config } from "../config.js";
+import { type DataDirLock, lockDataDir } from "./lock.js";
 import { preparing } from "./prepared.js";
 import { relations } from "./relations.js";
 
@@ -34,6 +35,8 @@ export type Database = {
   listen: Listen;
   /** Cheap liveness probe of the database. */
   ping(): Promise<void>;
+  /** Tells processes refused the embedded data folder where this one serves its data instead. */
+  advertise(url: string): void;
   close(): Promise<void>;
 };
 
@@ -128,16 +131,28 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       ping: async () => {
         await client`select 1`;
       },
+      advertise: () => {},
       close: () => client.end({ timeout: 5 }),
     };
   }
   const dataDir = options.dataDir ?? "./data";
-  if (dataDir !== "memory://") mkdirSync(dataDir, { recursive: true });
-  const client = await PGlite.create({
-    dataDir,
-    extensions: { pg_trgm, unaccent, fuzzystrmatch },
-    parsers: AS_TEXT,
-  });
+  let lock: DataDirLock | undefined;
+  if (dataDir !== "memory://") {
+    mkdirSync(dataDir, { recursive: true });
+    // Before PGlite reads a byte: a second process must not even replay the WAL.
+    lock = lockDataDir(dataDir);
+  }
+  let client: PGlite;
+  try {
+    client = await PGlite.create({
+      dataDir,
+      extensions: { pg_trgm, unaccent, fuzzystrmatch },
+      parsers: AS_TEXT,
+    });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const db = drizzlePglite({ client: withoutQueryParsers(client), relations, logger }) as unknown as Db;
   return {
     db,
@@ -150,6 +165,13 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     ping: async () => {
       await client.query("select 1");
     },
-    close: () => client.close(),
+    advertise: (url) => lock?.describe({ url }),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        lock?.release();
+      }
+    },
   };
 }
