@@ -20,7 +20,14 @@ export async function openServiceDatabase(config: Config, log: Logger): Promise<
 
 async function seedReferenceFacts(database: Database, log: Logger): Promise<void> {
   log.info("checking the built-in reference facts (loaded in one transaction: all or none)");
-  const outcome = await seedIfNeeded(database.db);
+  // Progress at debug level: a load that stops halfway shows how far it got. PGlite answers
+  // without real I/O, so the load would run on microtasks alone and hold back the log's writes
+  // (and signals) until it ends: let the event loop turn now and then.
+  const outcome = await seedIfNeeded(database.db, async (done, total) => {
+    if (done % 25 !== 0 && done !== total) return;
+    log.debug({ done, total }, "loading the built-in reference facts");
+    await new Promise((resolve) => setImmediate(resolve));
+  });
   if (outcome.status === "loaded") {
     log.info({ summary: outcome.summary }, "loaded the built-in reference facts");
   } else if (outcome.status === "completed") {

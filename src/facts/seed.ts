@@ -15,10 +15,14 @@ export function readReferenceFacts() {
   return checkFactsFile(JSON.parse(readFileSync(referenceFile, "utf8")));
 }
 
+export type SeedProgress = (done: number, total: number) => void | Promise<void>;
+
 /** Loads the built-in data set in one transaction; loading it again adds nothing. */
-export function seed(db: Db): Promise<ImportSummary> {
+export function seed(db: Db, onProgress?: SeedProgress): Promise<ImportSummary> {
   const facts = readReferenceFacts();
-  return db.transaction((tx) => importFacts(tx as unknown as Db, facts, REFERENCE_ACTOR));
+  return db.transaction((tx) =>
+    importFacts(tx as unknown as Db, facts, REFERENCE_ACTOR, (_outcome, done, total) => onProgress?.(done, total)),
+  );
 }
 
 export type SeedOutcome =
@@ -32,7 +36,7 @@ const FACT_TABLES = ["source", "person", "exchange_event", "sentence", "release"
  * Loads the reference facts into a database that holds no other facts and not all of them yet:
  * an empty one, or one where an earlier load stopped halfway.
  */
-export async function seedIfNeeded(db: Db): Promise<SeedOutcome> {
+export async function seedIfNeeded(db: Db, onProgress?: SeedProgress): Promise<SeedOutcome> {
   const counts = FACT_TABLES.map(
     (table) => sql`select count(*) filter (where recorded_by = ${REFERENCE_ACTOR}) as reference,
       count(*) filter (where recorded_by is distinct from ${REFERENCE_ACTOR}) as other from ${sql.identifier(table)}`,
@@ -45,6 +49,6 @@ export async function seedIfNeeded(db: Db): Promise<SeedOutcome> {
   const facts = readReferenceFacts();
   const total = KINDS.reduce((n, k) => n + (facts[k]?.length ?? 0), 0);
   if (found >= total) return { status: "skipped", reason: "complete" };
-  const summary = await seed(db);
+  const summary = await seed(db, onProgress);
   return found === 0 ? { status: "loaded", summary } : { status: "completed", found, summary };
 }
