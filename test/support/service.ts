@@ -24,7 +24,11 @@ export async function spawnService(
   const lines: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start:\n${lines.join("\n")}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // Left running, it would hold its data folder's lock against the next test.
+      child.kill("SIGKILL");
+      reject(new Error(`service did not start:\n${lines.join("\n")}`));
+    }, timeoutMs);
     let pending = "";
     const onData = (chunk: Buffer) => {
       pending += chunk.toString("utf8");
