@@ -14,6 +14,8 @@ const schema = z.object({
     .optional(),
   DATA_DIR: z.string().min(1).default("./data"),
   ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  /** The admin token the CLIs send with --url (npm run token / import through a running service). */
+  EXCHANGE_GRAPH_TOKEN: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   NODE_ENV: z.string().default("development"),
   GRAPHIQL: boolFromEnv.optional(),
@@ -44,6 +46,7 @@ export type Config = {
   databaseUrl: string | undefined;
   dataDir: string;
   adminToken: string | undefined;
+  clientToken: string | undefined;
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
   graphiql: boolean;
   seed: boolean;
@@ -74,6 +77,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     adminToken: e.ADMIN_TOKEN,
+    clientToken: e.EXCHANGE_GRAPH_TOKEN,
     logLevel: e.LOG_LEVEL,
     graphiql: e.GRAPHIQL ?? e.NODE_ENV !== "production",
     seed: e.SEED,

@@ -86,6 +86,20 @@ describe.skipIf(onPostgres)("one process per embedded data folder", { timeout: 3
     expect(token.stderr).toContain(`npm run token -- create NAME --url ${service.url}`);
     expect(token.stderr).toContain(`npm run import -- FILE --url ${service.url}`);
 
+    // The jobs they came for, done through the service instead.
+    const viaService = { EXCHANGE_GRAPH_TOKEN: TEST_ADMIN_TOKEN };
+    const facts = join(dir, "..", `eg-lock-facts-${process.pid}.json`);
+    writeFileSync(facts, JSON.stringify({ sources: [{ publisher: "Lock Wire", title: "imported" }] }));
+    const [created, imported] = await Promise.all([
+      runCli("token", ["create", "lock-bot", "--url", service.url], viaService),
+      runCli("import", [facts, "--url", service.url], viaService),
+    ]);
+    rmSync(facts, { force: true });
+    expect(created.code, created.stderr).toBe(0);
+    expect(imported.code, imported.stderr).toBe(0);
+    const revoked = await runCli("token", ["revoke", "lock-bot", "--url", service.url], viaService);
+    expect(revoked.code, revoked.stderr).toBe(0);
+
     expect(await service.stop()).toBe(0);
     service = undefined;
     const database = await openDatabase({ dataDir: dir });
@@ -93,7 +107,11 @@ describe.skipIf(onPostgres)("one process per embedded data folder", { timeout: 3
       const [row] = rowsOf<{ n: number }>(
         await database.db.execute(sql`select count(*)::int as n from source where publisher = 'Lock Wire'`),
       );
-      expect(row?.n).toBe(written);
+      expect(row?.n).toBe(written + 1);
+      const keys = rowsOf<{ name: string; revoked: boolean }>(
+        await database.db.execute(sql`select name, revoked_at is not null as revoked from api_key`),
+      );
+      expect(keys).toEqual([{ name: "lock-bot", revoked: true }]);
     } finally {
       await database.close();
     }

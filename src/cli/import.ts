@@ -1,16 +1,30 @@
-// npm run import -- FILE [--as NAME]: loads a facts file (the shape of src/data/reference-facts.json)
-// through the same domain layer as the API, one transaction per record. Exit codes: 0 all added or
-// already present, 1 some records rejected, 2 the file could not be read or is not a facts file.
+// npm run import -- FILE [--as NAME | --url URL [--token TOKEN]]: loads a facts file (the shape of
+// src/data/reference-facts.json) through the same domain layer as the API, one transaction per
+// record; with --url, through a running service's mutations (the way while it holds an embedded
+// database). Exit codes: 0 all added or already present, 1 some records rejected, 2 the file could
+// not be read or is not a facts file, or the database or service could not be used.
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { loadConfig } from "../config.js";
 import { ValidationError } from "../facts/errors.js";
-import { checkFactsFile, type FactsFile, type ImportSummary, importFacts, KINDS } from "../facts/import.js";
+import {
+  checkFactsFile,
+  type FactsFile,
+  type ImportSummary,
+  importFacts,
+  importRecords,
+  KINDS,
+  type Outcome,
+} from "../facts/import.js";
 import { openForCli } from "./open.js";
+import { messages, RemoteError, remote, TOKEN_HELP } from "./remote.js";
+import { serviceWriter } from "./remote-import.js";
 
-const USAGE = "usage: npm run import -- FILE [--as NAME]   (NAME is recorded as the actor in the audit log)";
+const USAGE = `usage: npm run import -- FILE [--as NAME]   NAME is recorded as the actor in the audit log
+       npm run import -- FILE --url http://HOST:PORT/graphql [--token TOKEN]
+                                  through the running service (${TOKEN_HELP})`;
 
 function fail(message: string): never {
   console.error(message);
@@ -40,6 +54,8 @@ function readFacts(path: string): FactsFile {
   }
 }
 
+const total = (file: FactsFile) => KINDS.reduce((n, k) => n + (file[k]?.length ?? 0), 0);
+
 function printSummary(summary: ImportSummary): void {
   console.log(`${"".padEnd(15)} ${"added".padStart(7)} ${"duplicate".padStart(10)} ${"rejected".padStart(9)}`);
   for (const kind of KINDS) {
@@ -51,37 +67,60 @@ function printSummary(summary: ImportSummary): void {
   for (const r of summary.rejected) console.log(`rejected ${r.kind} ${r.key}: ${r.reason}`);
 }
 
-let parsed: ReturnType<typeof parseArgs<{ options: { as: { type: "string" } }; allowPositionals: true }>>;
+type Options = { as: { type: "string" }; url: { type: "string" }; token: { type: "string" } };
+let parsed: ReturnType<typeof parseArgs<{ options: Options; allowPositionals: true }>>;
 try {
-  parsed = parseArgs({ options: { as: { type: "string" } }, allowPositionals: true });
+  parsed = parseArgs({
+    options: { as: { type: "string" }, url: { type: "string" }, token: { type: "string" } },
+    allowPositionals: true,
+  });
 } catch (error) {
   fail(`${(error as Error).message}\n${USAGE}`);
 }
 const [path, ...extra] = parsed.positionals;
 if (!path || extra.length > 0) fail(USAGE);
+const { url, token } = parsed.values;
+if (url && parsed.values.as)
+  fail(`--as is for a local import; through the service, the key's name is the actor.\n${USAGE}`);
+if (token && !url) fail(USAGE);
 const actor = parsed.values.as ?? `import:${basename(path)}`;
 const facts = readFacts(path);
 
 const config = loadConfig();
-const database = await openForCli(config, 2);
+const bar = process.stdout.isTTY
+  ? new cliProgress.SingleBar(
+      { format: "importing [{bar}] {value}/{total} {kind}", stream: process.stdout, hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    )
+  : undefined;
+const onRecord = (outcome: Outcome, done: number) => bar?.update(done, { kind: outcome.kind });
+
+async function importLocally(): Promise<ImportSummary> {
+  const database = await openForCli(config, 2);
+  try {
+    bar?.start(total(facts), 0, { kind: "" });
+    return await importFacts(database.db, facts, actor, onRecord);
+  } finally {
+    await database.close();
+  }
+}
+
+async function importThroughService(serviceUrl: string): Promise<ImportSummary> {
+  const call = remote(serviceUrl, token ?? config.clientToken);
+  // Ask once before the first record, so that a wrong URL or token is one clear message.
+  const probe = await call<{ apiKeys?: unknown }>("{ apiKeys { name } }");
+  if (!probe.data?.apiKeys) throw new RemoteError(`The service at ${serviceUrl} refused: ${messages(probe)}`);
+  bar?.start(total(facts), 0, { kind: "" });
+  return importRecords(serviceWriter(call), facts, onRecord);
+}
+
 try {
-  const bar = process.stdout.isTTY
-    ? new cliProgress.SingleBar(
-        { format: "importing [{bar}] {value}/{total} {kind}", stream: process.stdout, hideCursor: true },
-        cliProgress.Presets.shades_classic,
-      )
-    : undefined;
-  bar?.start(
-    KINDS.reduce((n, k) => n + (facts[k]?.length ?? 0), 0),
-    0,
-    { kind: "" },
-  );
-  const summary = await importFacts(database.db, facts, actor, (outcome, done) =>
-    bar?.update(done, { kind: outcome.kind }),
-  );
+  const summary = url ? await importThroughService(url) : await importLocally();
   bar?.stop();
   printSummary(summary);
   process.exitCode = summary.rejected.length > 0 ? 1 : 0;
-} finally {
-  await database.close();
+} catch (error) {
+  bar?.stop();
+  if (!(error instanceof RemoteError)) throw error;
+  fail(error.message);
 }

@@ -16,21 +16,27 @@ export type ImportSummary = Record<Kind, { added: number; duplicate: number; rej
   rejected: Outcome[];
 };
 
-type Keys = Record<"sources" | "persons" | "exchangeEvents" | "sentences", Map<string, number>>;
+/** How a record is written: locally through src/facts, or through a running service's API. */
+export type RecordWriter<Id> = (kind: Kind, input: Record<string, unknown>) => Promise<Written<Id>>;
+/** A record written, or found already recorded under that id. */
+export type Written<Id> = { status: "added" | "duplicate"; id: Id };
 
-class BadReference extends Error {}
+/** A record refused for a reason of its own: it is reported, and the import goes on. */
+export class RecordRejected extends Error {}
 
-function ref(map: Map<string, number>, value: unknown, field: string): number {
-  if (typeof value !== "string") throw new BadReference(`${field} must be a key string`);
+type Keys<Id> = Record<"sources" | "persons" | "exchangeEvents" | "sentences", Map<string, Id>>;
+
+function ref<Id>(map: Map<string, Id>, value: unknown, field: string): Id {
+  if (typeof value !== "string") throw new RecordRejected(`${field} must be a key string`);
   const id = map.get(value);
-  if (id === undefined) throw new BadReference(`${field} "${value}" names no record that was added or found`);
+  if (id === undefined) throw new RecordRejected(`${field} "${value}" names no record that was added or found`);
   return id;
 }
-const optRef = (map: Map<string, number>, value: unknown, field: string) =>
+const optRef = <Id>(map: Map<string, Id>, value: unknown, field: string) =>
   value === null || value === undefined ? null : ref(map, value, field);
-const refs = (map: Map<string, number>, value: unknown, field: string) => {
+const refs = <Id>(map: Map<string, Id>, value: unknown, field: string) => {
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw new BadReference(`${field} must be a list of keys`);
+  if (!Array.isArray(value)) throw new RecordRejected(`${field} must be a list of keys`);
   return value.map((v, i) => ref(map, v, `${field}[${i}]`));
 };
 
@@ -40,70 +46,66 @@ function strip(rec: Rec, ...names: string[]): Record<string, unknown> {
   return copy;
 }
 
-async function write(db: Db, kind: Kind, rec: Rec, keys: Keys, actor: Actor): Promise<number> {
+/** The record as the writers' input: its keys replaced by the ids they were written under. */
+function inputOf<Id>(kind: Kind, rec: Rec, keys: Keys<Id>): Record<string, unknown> {
+  const sourceIds = () => refs(keys.sources, rec.sourceKeys, "sourceKeys");
   switch (kind) {
-    case "sources": {
-      const { publishedAt, ...rest } = strip(rec);
-      const at = typeof publishedAt === "string" ? new Date(publishedAt) : publishedAt;
-      return (await addSource(db, { ...rest, publishedAt: at } as never, actor)).id;
-    }
+    case "sources":
+      return strip(rec);
     case "persons":
-      return (
-        await addPerson(
-          db,
-          { ...strip(rec, "sourceKeys"), sourceIds: refs(keys.sources, rec.sourceKeys, "sourceKeys") } as never,
-          actor,
-        )
-      ).id;
     case "exchangeEvents":
-      return (
-        await addExchangeEvent(
-          db,
-          { ...strip(rec, "sourceKeys"), sourceIds: refs(keys.sources, rec.sourceKeys, "sourceKeys") } as never,
-          actor,
-        )
-      ).id;
+      return { ...strip(rec, "sourceKeys"), sourceIds: sourceIds() };
     case "sentences":
-      return (
-        await addSentence(
-          db,
-          {
-            ...strip(rec, "sourceKeys", "personKey"),
-            personId: ref(keys.persons, rec.personKey, "personKey"),
-            sourceIds: refs(keys.sources, rec.sourceKeys, "sourceKeys"),
-          } as never,
-          actor,
-        )
-      ).id;
+      return {
+        ...strip(rec, "sourceKeys", "personKey"),
+        personId: ref(keys.persons, rec.personKey, "personKey"),
+        sourceIds: sourceIds(),
+      };
     case "releases":
-      return (
-        await addRelease(
-          db,
-          {
-            ...strip(rec, "sourceKeys", "personKey", "exchangeKey", "sentenceKey"),
-            personId: ref(keys.persons, rec.personKey, "personKey"),
-            exchangeId: optRef(keys.exchangeEvents, rec.exchangeKey, "exchangeKey"),
-            sentenceId: optRef(keys.sentences, rec.sentenceKey, "sentenceKey"),
-            sourceIds: refs(keys.sources, rec.sourceKeys, "sourceKeys"),
-          } as never,
-          actor,
-        )
-      ).id;
+      return {
+        ...strip(rec, "sourceKeys", "personKey", "exchangeKey", "sentenceKey"),
+        personId: ref(keys.persons, rec.personKey, "personKey"),
+        exchangeId: optRef(keys.exchangeEvents, rec.exchangeKey, "exchangeKey"),
+        sentenceId: optRef(keys.sentences, rec.sentenceKey, "sentenceKey"),
+        sourceIds: sourceIds(),
+      };
     case "statements":
-      return (
-        await addStatement(
-          db,
-          {
-            ...strip(rec, "sourceKeys", "speakerKey", "subjectKeys", "exchangeKey"),
-            speakerId: ref(keys.persons, rec.speakerKey, "speakerKey"),
-            subjectIds: refs(keys.persons, rec.subjectKeys, "subjectKeys"),
-            exchangeId: optRef(keys.exchangeEvents, rec.exchangeKey, "exchangeKey"),
-            sourceIds: refs(keys.sources, rec.sourceKeys, "sourceKeys"),
-          } as never,
-          actor,
-        )
-      ).id;
+      return {
+        ...strip(rec, "sourceKeys", "speakerKey", "subjectKeys", "exchangeKey"),
+        speakerId: ref(keys.persons, rec.speakerKey, "speakerKey"),
+        subjectIds: refs(keys.persons, rec.subjectKeys, "subjectKeys"),
+        exchangeId: optRef(keys.exchangeEvents, rec.exchangeKey, "exchangeKey"),
+        sourceIds: sourceIds(),
+      };
   }
+}
+
+const LOCAL_WRITERS = {
+  sources: addSource,
+  persons: addPerson,
+  exchangeEvents: addExchangeEvent,
+  sentences: addSentence,
+  releases: addRelease,
+  statements: addStatement,
+} as const;
+
+/** Writes through src/facts into `db`, one transaction per record, as `actor`. */
+export function localWriter(db: Db, actor: Actor): RecordWriter<number> {
+  return async (kind, input) => {
+    const values =
+      kind === "sources" && typeof input.publishedAt === "string"
+        ? { ...input, publishedAt: new Date(input.publishedAt) }
+        : input;
+    try {
+      const row = await LOCAL_WRITERS[kind](db, values as never, actor);
+      return { status: "added", id: row.id };
+    } catch (error) {
+      if (error instanceof ConflictError && error.existingId !== undefined) {
+        return { status: "duplicate", id: error.existingId };
+      }
+      throw error;
+    }
+  };
 }
 
 /** Checks the outer shape of a facts file; the records themselves are checked one by one. */
@@ -122,13 +124,24 @@ export function checkFactsFile(value: unknown): FactsFile {
   return value as FactsFile;
 }
 
-export async function importFacts(
+/** Imports into `db` through src/facts, one transaction per record. */
+export function importFacts(
   db: Db,
   file: FactsFile,
   actor: Actor,
-  onRecord?: (outcome: Outcome, done: number, total: number) => void,
+  /** Called after each record; the next waits for what it returns. */
+  onRecord?: (outcome: Outcome, done: number, total: number) => void | Promise<void>,
 ): Promise<ImportSummary> {
-  const keys: Keys = { sources: new Map(), persons: new Map(), exchangeEvents: new Map(), sentences: new Map() };
+  return importRecords(localWriter(db, actor), file, onRecord);
+}
+
+/** Writes every record in order with `writer`, reporting each; a rejected record does not stop it. */
+export async function importRecords<Id>(
+  writer: RecordWriter<Id>,
+  file: FactsFile,
+  onRecord?: (outcome: Outcome, done: number, total: number) => void | Promise<void>,
+): Promise<ImportSummary> {
+  const keys: Keys<Id> = { sources: new Map(), persons: new Map(), exchangeEvents: new Map(), sentences: new Map() };
   const summary = Object.fromEntries(
     KINDS.map((k) => [k, { added: 0, duplicate: 0, rejected: 0 }]),
   ) as unknown as ImportSummary;
@@ -140,24 +153,18 @@ export async function importFacts(
       const key = typeof rec?.key === "string" && rec.key ? rec.key : `${kind}[${index}]`;
       let outcome: Outcome;
       try {
-        if (typeof rec !== "object" || rec === null) throw new BadReference("must be an object");
-        const id = await write(db, kind, rec, keys, actor);
-        if (kind in keys) keys[kind as keyof Keys].set(key, id);
-        outcome = { kind, key, status: "added" };
+        if (typeof rec !== "object" || rec === null) throw new RecordRejected("must be an object");
+        const written = await writer(kind, inputOf(kind, rec, keys));
+        if (kind in keys) keys[kind as keyof Keys<Id>].set(key, written.id);
+        outcome = { kind, key, status: written.status };
       } catch (error) {
-        if (error instanceof ConflictError && error.existingId !== undefined) {
-          if (kind in keys) keys[kind as keyof Keys].set(key, error.existingId);
-          outcome = { kind, key, status: "duplicate" };
-        } else if (error instanceof BadReference || isFactError(error)) {
-          outcome = { kind, key, status: "rejected", reason: error.message };
-          summary.rejected.push(outcome);
-        } else {
-          throw error;
-        }
+        if (!(error instanceof RecordRejected || isFactError(error))) throw error;
+        outcome = { kind, key, status: "rejected", reason: error.message };
+        summary.rejected.push(outcome);
       }
       summary[kind][outcome.status] += 1;
       done += 1;
-      onRecord?.(outcome, done, total);
+      await onRecord?.(outcome, done, total);
     }
   }
   return summary;

@@ -12,6 +12,7 @@ import "./feed-cursor.js";
 import "./errors.js";
 import "./mutations.js";
 import "./audit.js";
+import "./api-keys.js";
 import { CountryCodeScalar, DateScalar, DateTimeScalar } from "./scalars.js";
 
 builder.addScalarType("Date", DateScalar);

@@ -60,7 +60,7 @@ export function runCli(script: string, args: string[], env: Record<string, strin
     execFile(
       join(root, "node_modules/.bin/tsx"),
       [join(root, `src/cli/${script}.ts`), ...args],
-      { cwd: root, env: { ...inherited, LOG_LEVEL: "silent", ...env }, timeout: 60_000 },
+      { cwd: root, env: { ...inherited, LOG_LEVEL: "silent", ...env }, timeout: 180_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
         resolve({ code, stdout, stderr });

@@ -1,0 +1,70 @@
+// `npm run import -- FILE --url …`: the records of a facts file written through a running
+// service's mutations, one request per record, with the same outcomes as a local import: a
+// record's own fault (a ValidationError, NotFoundError, a conflict without an existing object,
+// or a GraphQL error about its input) rejects that record; anything else stops the import.
+import type { Kind, RecordWriter } from "../facts/import.js";
+import { RecordRejected } from "../facts/import.js";
+import { type GraphQLErrorBody, messages, type Remote, RemoteError } from "./remote.js";
+
+const MUTATION: Record<Kind, { field: string; input: string; type: string }> = {
+  sources: { field: "addSource", input: "AddSourceInput", type: "Source" },
+  persons: { field: "addPerson", input: "AddPersonInput", type: "Person" },
+  exchangeEvents: { field: "addExchangeEvent", input: "AddExchangeEventInput", type: "ExchangeEvent" },
+  sentences: { field: "addSentence", input: "AddSentenceInput", type: "Sentence" },
+  releases: { field: "addRelease", input: "AddReleaseInput", type: "Release" },
+  statements: { field: "addStatement", input: "AddStatementInput", type: "Statement" },
+};
+
+/** Errors about one record's input: the request was fine, the record is not. */
+const RECORD_CODES = new Set(["BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED", "REQUEST_ENTITY_TOO_LARGE"]);
+/** graphql-js's answer to an input of the wrong shape (a string for a number), which has no code. */
+const BAD_VARIABLE = /^Variable "\$input" got invalid value/;
+
+const ofRecord = (error: GraphQLErrorBody) =>
+  RECORD_CODES.has(error.extensions?.code ?? "") || BAD_VARIABLE.test(error.message);
+
+type Answer = { __typename: string; id?: string; message?: string; existingId?: string | null };
+
+/**
+ * Writes each record with the service's add mutation; ids are the service's global ids. Fields
+ * its input type does not have are left out, as a local import ignores them.
+ */
+export function serviceWriter(call: Remote): RecordWriter<string> {
+  const known = new Map<string, Promise<Set<string>>>();
+  const fieldsOf = (inputType: string) => {
+    let fields = known.get(inputType);
+    if (!fields) {
+      fields = call<{ __type?: { inputFields?: { name: string }[] } }>(
+        "query ($name: String!) { __type(name: $name) { inputFields { name } } }",
+        { name: inputType },
+      ).then((result) => {
+        const names = result.data?.__type?.inputFields?.map((f) => f.name);
+        if (!names) throw new RemoteError(`The service does not describe ${inputType}: ${messages(result)}`);
+        return new Set(names);
+      });
+      known.set(inputType, fields);
+    }
+    return fields;
+  };
+  return async (kind, record) => {
+    const { field, input: inputType, type } = MUTATION[kind];
+    const fields = await fieldsOf(inputType);
+    const input = Object.fromEntries(Object.entries(record).filter(([name]) => fields.has(name)));
+    const result = await call<{ result?: Answer }>(
+      `mutation ($input: ${inputType}!) { result: ${field}(input: $input) {
+        __typename ... on Node { id } ... on Error { message } ... on ConflictError { existingId } } }`,
+      { input },
+    );
+    const answer = result.data?.result;
+    if (!answer) {
+      if (result.errors?.length && result.errors.every(ofRecord)) {
+        throw new RecordRejected(messages(result));
+      }
+      throw new RemoteError(`The service did not take a ${type}: ${messages(result)}`);
+    }
+    if (answer.__typename === type && answer.id) return { status: "added", id: answer.id };
+    if (answer.__typename === "ConflictError" && answer.existingId)
+      return { status: "duplicate", id: answer.existingId };
+    throw new RecordRejected(answer.message ?? `the service answered ${answer.__typename}`);
+  };
+}
