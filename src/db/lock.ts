@@ -88,7 +88,7 @@ export function lockDataDir(dataDir: string): DataDirLock {
     started: startTime(process.pid),
     command: process.argv
       .slice(1)
-      .map((arg) => arg.replace(/^.*\/(src|node_modules)\//, "$1/"))
+      .map((arg) => arg.replace(/^.*\/(src|dist|node_modules)\//, "$1/"))
       .join(" "),
   };
   writeFileSync(own, JSON.stringify(holder));
