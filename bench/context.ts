@@ -51,7 +51,9 @@ export function createBench(options: Options, target: Target, dataset: Dataset, 
     }
   }
   async function withApp<T>(fn: (app: AppChild) => Promise<T>, env: Record<string, string> = {}): Promise<T> {
-    const child = await startChild("app", childOptions({ ADMIN_TOKEN, ...env }));
+    // The response cache is off unless a scenario turns it on (read-cached.ts): the other
+    // scenarios measure the work each request does.
+    const child = await startChild("app", childOptions({ ADMIN_TOKEN, RESPONSE_CACHE_SIZE: "0", ...env }));
     const url = `http://127.0.0.1:${child.ready.port}/graphql`;
     let roots: { mutation: Set<string>; subscription: Set<string> } | undefined;
     const app: AppChild = {

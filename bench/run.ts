@@ -13,12 +13,20 @@ import { generate, load, sizesFor } from "./dataset.js";
 import { fanout } from "./fanout.js";
 import { parseOptions, type Scenario } from "./options.js";
 import { nestedRead, transport } from "./read.js";
+import { cachedRead } from "./read-cached.js";
 import { type ResultRow, skipped, table } from "./report.js";
 import { hostileSearch } from "./search.js";
 import { openRawSql, type Target } from "./sql.js";
 import { writes } from "./writes.js";
 
-const SCENARIOS: Record<Scenario, Run> = { read: nestedRead, transport, writes, fanout, search: hostileSearch };
+const SCENARIOS: Record<Scenario, Run> = {
+  read: nestedRead,
+  cached: cachedRead,
+  transport,
+  writes,
+  fanout,
+  search: hostileSearch,
+};
 
 const options = parseOptions(process.argv.slice(2));
 const started = performance.now();

@@ -7,6 +7,9 @@ import { type ExecutionArgs, type ExecutionResult, GraphQLError } from "graphql"
 import { createYoga, isAsyncIterable, useReadinessCheck } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import { ANONYMOUS, resolveViewer } from "./auth.js";
+import { changesOfPage } from "./cache/changes.js";
+import { useExactResponseCache } from "./cache/plugin.js";
+import { ResponseCache } from "./cache/response-cache.js";
 import type { Config } from "./config.js";
 import { databaseUnavailableError, watchAvailability } from "./db/availability.js";
 import type { Database } from "./db/client.js";
@@ -15,6 +18,7 @@ import type { Context, Viewer } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
 import { SearchLane } from "./graphql/search.js";
 import { usePersistedQueries } from "./http/apq.js";
+import { useCachingHeaders } from "./http/caching-headers.js";
 import { useDashboard } from "./http/dashboard.js";
 import { trackRequests } from "./http/drain.js";
 import {
@@ -64,12 +68,24 @@ export type AppDeps = { config: Config; database: Database; log: Logger };
 export function buildApp({ config, database, log }: AppDeps): App {
   const { db } = database;
   let ready = true;
+  const responseCache = config.responseCacheSize > 0 ? new ResponseCache(config.responseCacheSize) : undefined;
   const availability = watchAvailability(database, {
-    onChange: (up) => (up ? log.info("the database is back") : log.error("the database is unavailable")),
+    onChange: (up) => {
+      // Cut off from the database, this process may miss other instances' writes: start afresh.
+      responseCache?.apply({ kind: "unknown" });
+      if (up) log.info("the database is back");
+      else log.error("the database is unavailable");
+    },
   });
   const feed = new FeedHub(database, log.child({ component: "feed" }), {
     pollMs: config.feedPollMs,
     queueLimit: config.subscriptionQueueLimit,
+    // Stale answers go before the hub hands the same events to this instance's subscribers.
+    observe:
+      responseCache &&
+      ((page) => {
+        for (const change of changesOfPage(page)) responseCache.apply(change);
+      }),
   });
 
   const searches =
@@ -107,7 +123,7 @@ export function buildApp({ config, database, log }: AppDeps): App {
       const requestId = ids.of(request);
       // The service's logger, not a child per request: making one was the largest single cost of
       // `{ __typename }`; whoever logs adds the requestId.
-      const context = (viewer: Viewer): Context => ({ db, viewer, requestId, log, feed, searches });
+      const context = (viewer: Viewer): Context => ({ db, viewer, requestId, log, feed, searches, responseCache });
       // Most requests carry no credentials: no promise to wait for then.
       if (header === undefined || header === null || header === "") return context(ANONYMOUS);
       return resolveViewer(db, config.adminToken, header).then(context);
@@ -126,6 +142,8 @@ export function buildApp({ config, database, log }: AppDeps): App {
       useErrorReporting(report),
       useDatabaseGate(availability),
       useSharedSubscriptionEvents(subscribeEvents),
+      useCachingHeaders("/graphql"),
+      ...(responseCache ? [useExactResponseCache(responseCache, () => availability.available)] : []),
     ],
   });
 
@@ -188,7 +206,8 @@ export function buildApp({ config, database, log }: AppDeps): App {
         }
         // The operation lives as long as its subscription: keep only what resolvers read, not
         // Yoga's whole context (graphql-ws's ctx, the socket, params…).
-        contextValue = { db, viewer: contextValue.viewer, requestId: contextValue.requestId, log, feed, searches };
+        const { viewer, requestId } = contextValue;
+        contextValue = { db, viewer, requestId, log, feed, searches, responseCache };
         return {
           schema,
           operationName: params.operationName,

@@ -38,6 +38,8 @@ const schema = z.object({
   FEED_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   /** Searches at the database at once; the default leaves most of the pool to other requests. */
   SEARCH_CONCURRENCY: z.coerce.number().int().min(1).max(200).optional(),
+  /** Public answers kept by the response cache (least recently used go first); 0 turns it off. */
+  RESPONSE_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(1000),
 });
 
 export type Config = {
@@ -60,6 +62,7 @@ export type Config = {
   feedPollMs: number;
   /** Undefined: 1 on PGlite (one query at a time anyway), a quarter of the pool on PostgreSQL. */
   searchConcurrency: number | undefined;
+  responseCacheSize: number;
 };
 
 /** Reads and validates the environment; throws one error naming every bad variable. */
@@ -92,5 +95,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     subscriptionQueueLimit: e.SUBSCRIPTION_QUEUE_LIMIT,
     feedPollMs: e.FEED_POLL_MS,
     searchConcurrency: e.SEARCH_CONCURRENCY,
+    responseCacheSize: e.RESPONSE_CACHE_SIZE,
   };
 }

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DateTimeScalar } from "../src/graphql/scalars.js";
-import { startServer, type TestServer } from "./support/server.js";
+import { startServer, TEST_ADMIN_TOKEN, type TestServer } from "./support/server.js";
 
 let server: TestServer;
+/** The feed hub's own reads, which the response cache keeps going while nobody subscribes. */
+const FEED = /feed_event|feed_head|pg_notify/;
+const isAppSelect = (sql: string) => /^\s*select/i.test(sql) && !FEED.test(sql);
 beforeAll(async () => {
   server = await startServer();
 });
@@ -142,7 +145,7 @@ describe("reads are planned into one SQL statement per root field", () => {
     }`);
     expect(result.errors).toBeUndefined();
     expect(result.data?.releases.edges.length).toBe(40);
-    expect(server.statements.filter((s) => /^\s*select/i.test(s))).toHaveLength(1);
+    expect(server.statements.filter(isAppSelect)).toHaveLength(1);
   });
 
   it("pages with cursors: two pages of 20 are the first 40 without overlap", async () => {
@@ -238,7 +241,7 @@ describe("a person's statements: a connection loaded with its parent", () => {
 });
 
 describe("one document asked with different variables", () => {
-  const selects = () => server.statements.filter((s) => /^\s*select/i.test(s)).length;
+  const selects = () => server.statements.filter(isAppSelect).length;
   const NESTED = `query ($slug: String!, $n: Int, $sentences: Boolean!) {
     exchangeEvent(slug: $slug) {
       slug
@@ -254,7 +257,8 @@ describe("one document asked with different variables", () => {
   };
   const ask = async (variables: Record<string, unknown>) => {
     server.statements.length = 0;
-    const result = await server.gql(NESTED, variables);
+    // With credentials: a repeat would otherwise come from the response cache, without SQL.
+    const result = await server.gql(NESTED, variables, { authorization: `Bearer ${TEST_ADMIN_TOKEN}` });
     expect(result.errors).toBeUndefined();
     // Still one statement: the reused plan's mappings reach this request's resolvers.
     expect(selects()).toBe(1);
@@ -371,7 +375,7 @@ describe("global ids", () => {
     expect(nodes[0]).toBeNull();
     expect(nodes[1]?.id).toBe(present[0]);
     // One existence check per type and one load: not a query per id.
-    expect(server.statements.length).toBeLessThanOrEqual(4);
+    expect(server.statements.filter((s) => !FEED.test(s)).length).toBeLessThanOrEqual(4);
     expect(elapsed).toBeLessThan(5_000);
   });
 });

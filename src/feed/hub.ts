@@ -17,6 +17,11 @@ export type FeedHubOptions = {
   batchSize?: number;
   /** Events a subscriber may fall behind before it is cut off (see subscription.ts). */
   queueLimit?: number;
+  /**
+   * Sees every page read, before any listener gets it, and keeps the hub reading while nobody
+   * is subscribed (the response cache drops stale answers here). Must neither block nor throw.
+   */
+  observe?: (page: FeedPage) => void;
 };
 
 /** What the hub hands batches to; `push` must neither block nor throw (see subscription.ts). */
@@ -35,6 +40,7 @@ export class FeedHub {
   readonly log: Logger;
   readonly #pollMs: number;
   readonly #batchSize: number;
+  readonly #observe: ((page: FeedPage) => void) | undefined;
   readonly #listeners = new Set<FeedListener>();
   readonly #id = randomUUID();
   #position = 0;
@@ -56,6 +62,7 @@ export class FeedHub {
     this.#pollMs = options.pollMs ?? 3000;
     this.#batchSize = options.batchSize ?? 500;
     this.queueLimit = options.queueLimit ?? 1000;
+    this.#observe = options.observe;
   }
 
   /** The last position handed to listeners: every event up to it has been read. */
@@ -105,11 +112,11 @@ export class FeedHub {
     try {
       while (this.#again && !this.#stopped) {
         this.#again = false;
-        if (this.#listeners.size === 0) {
+        if (this.#listeners.size === 0 && !this.#observe) {
           // Nobody to hand events to: just keep the position current (one cheap statement). A
           // listener that attached meanwhile started from the old position, so then read it all.
           const head = await feedHead(this.database.db);
-          if (this.#listeners.size === 0) {
+          if (this.#listeners.size === 0 && !this.#observe) {
             this.#position = Math.max(this.#position, head);
             continue;
           }
@@ -137,6 +144,7 @@ export class FeedHub {
     if (page.end <= this.#position) return;
     this.#position = page.end;
     if (page.items.length === 0) return;
+    this.#observe?.(page);
     for (const listener of this.#listeners) listener.push(page.items);
   }
 
@@ -167,12 +175,12 @@ export class FeedHub {
   }
 
   /**
-   * The safety poll, only while someone is subscribed. postgres.js re-issues LISTEN once after its
+   * The safety poll, only while someone is subscribed (or observes). postgres.js re-issues LISTEN once after its
    * connection drops; if the server is still down then, that LISTEN is lost without a word. So
    * each tick also sends a canary NOTIFY to itself and re-listens when the last one never came.
    */
   #tick(): void {
-    if (this.#stopped || this.#listeners.size === 0) return;
+    if (this.#stopped || (this.#listeners.size === 0 && !this.#observe)) return;
     this.ring();
     void this.#checkListener();
   }

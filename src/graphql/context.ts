@@ -1,3 +1,4 @@
+import type { ResponseCache } from "../cache/response-cache.js";
 import type { Db } from "../db/client.js";
 import type { FeedHub } from "../feed/hub.js";
 import type { Logger } from "../logger.js";
@@ -16,4 +17,6 @@ export type Context = {
   feed: FeedHub;
   /** Where searches queue for the database. */
   searches: SearchLane;
+  /** This process's response cache, when on: a mutation says here what it wrote. */
+  responseCache?: ResponseCache | undefined;
 };

@@ -3,6 +3,7 @@
 // returns the written object read back through the drizzle plugin, so nested fields cost one
 // query. Dates and country codes come in as strings so that a wrong one is a ValidationError
 // from the facts layer rather than a GraphQL coercion error before the resolver runs.
+import type { Change } from "../cache/changes.js";
 import { ConflictError, type FieldProblem, ValidationError } from "../facts/errors.js";
 import {
   addExchangeEvent,
@@ -62,14 +63,30 @@ function actorOf(ctx: Context): string {
   return ctx.viewer.keyName;
 }
 
-/** Runs a write, tagging a ConflictError with the type of the object that already exists. */
-async function write<T>(typename: string, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs a write, tagging a ConflictError with the type of the object that already exists. Once it
+ * has committed, this instance's response cache drops what `changed` says it touched, before
+ * the mutation answers (other instances learn of it from the feed).
+ */
+async function write<T>(
+  ctx: Context,
+  typename: string,
+  work: () => Promise<T>,
+  changed: (row: T) => Change,
+): Promise<T> {
+  let row: T;
   try {
-    return await work();
+    row = await work();
   } catch (error) {
     throw error instanceof ConflictError ? conflictOf(error, typename) : error;
   }
+  ctx.responseCache?.reported(ctx, changed(row));
+  return row;
 }
+
+const changedOne =
+  (typename: "Person" | "Source" | "ExchangeEvent") =>
+  (row: { id: number }): Change => ({ kind: "changed", typename, id: row.id });
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -111,7 +128,12 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: AddSourceInput, required: true, description: "The source." }) },
     resolve: async (query, _root, { input }, ctx) => {
       const publishedAt = dateTime(input.publishedAt, "publishedAt");
-      const row = await write("Source", () => addSource(ctx.db, { ...input, publishedAt }, actorOf(ctx)));
+      const row = await write(
+        ctx,
+        "Source",
+        () => addSource(ctx.db, { ...input, publishedAt }, actorOf(ctx)),
+        changedOne("Source"),
+      );
       return ctx.db.query.source.findFirst(query({ where: { id: row.id } })).then(found);
     },
   }),
@@ -126,7 +148,7 @@ builder.mutationFields((t) => ({
       const sourceIds = ids.many(input.sourceIds, "Source", "sourceIds");
       ids.check();
       const values = { ...input, aliases: list(input.aliases), nationalities: list(input.nationalities), sourceIds };
-      const row = await write("Person", () => addPerson(ctx.db, values, actorOf(ctx)));
+      const row = await write(ctx, "Person", () => addPerson(ctx.db, values, actorOf(ctx)), changedOne("Person"));
       return ctx.db.query.person.findFirst(query({ where: { id: row.id } })).then(found);
     },
   }),
@@ -144,7 +166,12 @@ builder.mutationFields((t) => ({
       const id = ids.one(String(args.id), "Person", ["id"]);
       const sourceIds = ids.many(args.input.sourceIds, "Source", "sourceIds");
       ids.check();
-      const row = await write("Person", () => updatePerson(ctx.db, id, { ...args.input, sourceIds }, actorOf(ctx)));
+      const row = await write(
+        ctx,
+        "Person",
+        () => updatePerson(ctx.db, id, { ...args.input, sourceIds }, actorOf(ctx)),
+        changedOne("Person"),
+      );
       return ctx.db.query.person.findFirst(query({ where: { id: row.id } })).then(found);
     },
   }),
@@ -162,7 +189,12 @@ builder.mutationFields((t) => ({
         sourceIds: ids.many(input.sourceIds, "Source", "sourceIds") ?? [],
       };
       ids.check();
-      const row = await write("Sentence", () => addSentence(ctx.db, values, actorOf(ctx)));
+      const row = await write(
+        ctx,
+        "Sentence",
+        () => addSentence(ctx.db, values, actorOf(ctx)),
+        (sentence) => ({ kind: "addedSentence", id: sentence.id, personId: sentence.personId }),
+      );
       return ctx.db.query.sentence.findFirst(query({ where: { id: row.id } })).then(found);
     },
   }),
@@ -181,7 +213,12 @@ builder.mutationFields((t) => ({
         sourceIds: ids.many(input.sourceIds, "Source", "sourceIds") ?? [],
       };
       ids.check();
-      const row = await write("ExchangeEvent", () => addExchangeEvent(ctx.db, values, actorOf(ctx)));
+      const row = await write(
+        ctx,
+        "ExchangeEvent",
+        () => addExchangeEvent(ctx.db, values, actorOf(ctx)),
+        changedOne("ExchangeEvent"),
+      );
       return ctx.db.query.exchangeEvent.findFirst(query({ where: { id: row.id } })).then(found);
     },
   }),
@@ -201,7 +238,12 @@ builder.mutationFields((t) => ({
         sourceIds: ids.many(input.sourceIds, "Source", "sourceIds") ?? [],
       };
       ids.check();
-      const row = await write("Release", () => addRelease(ctx.db, values, actorOf(ctx)));
+      const row = await write(
+        ctx,
+        "Release",
+        () => addRelease(ctx.db, values, actorOf(ctx)),
+        ({ id, personId, exchangeId, sentenceId }) => ({ kind: "addedRelease", id, personId, exchangeId, sentenceId }),
+      );
       return ctx.db.query.release.findFirst(query({ where: { id: row.id } })).then(found);
     },
   }),
@@ -221,7 +263,18 @@ builder.mutationFields((t) => ({
         sourceIds: ids.many(input.sourceIds, "Source", "sourceIds") ?? [],
       };
       ids.check();
-      const row = await write("Statement", () => addStatement(ctx.db, values, actorOf(ctx)));
+      const row = await write(
+        ctx,
+        "Statement",
+        () => addStatement(ctx.db, values, actorOf(ctx)),
+        ({ id, speakerId, exchangeId }) => ({
+          kind: "addedStatement",
+          id,
+          speakerId,
+          exchangeId,
+          subjectIds: values.subjectIds ?? [],
+        }),
+      );
       return ctx.db.query.statement.findFirst(query({ where: { id: row.id } })).then(found);
     },
   }),

@@ -3,6 +3,7 @@ import { Writable } from "node:stream";
 import { pino } from "pino";
 import { type App, buildApp } from "../../src/app.js";
 import { loadConfig } from "../../src/config.js";
+import type { Database } from "../../src/db/client.js";
 import { createLogger } from "../../src/logger.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
 
@@ -28,9 +29,15 @@ export type TestServer = TestDatabase & {
 
 export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
 
-export async function startServer(
-  options: { seed?: boolean; env?: Record<string, string>; logs?: boolean } = {},
-): Promise<TestServer> {
+export type ServerOptions = {
+  seed?: boolean;
+  env?: Record<string, string>;
+  logs?: boolean;
+  /** What the app sees of the test database (the test itself keeps the real one). */
+  wrap?: (database: Database) => Database;
+};
+
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
   const testDb = await createTestDatabase({ seed: options.seed ?? true });
   const config = loadConfig({ ADMIN_TOKEN: TEST_ADMIN_TOKEN, LOG_LEVEL: "silent", ...options.env });
   const logs: Record<string, unknown>[] = [];
@@ -41,7 +48,8 @@ export async function startServer(
     },
   });
   const log = options.logs ? pino({ level: "info", base: undefined }, sink) : createLogger(config.logLevel);
-  const app = buildApp({ config, database: testDb.database, log });
+  const database = options.wrap?.(testDb.database) ?? testDb.database;
+  const app = buildApp({ config, database, log });
   const port = await app.start(0, "127.0.0.1");
   const url = `http://127.0.0.1:${port}/graphql`;
   return {

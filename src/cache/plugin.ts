@@ -1,0 +1,49 @@
+// The exact response cache: Yoga's response-cache plugin over our store (response-cache.ts), for
+// anonymous HTTP reads only. A hit is answered before parsing, validation or context. Answers
+// with errors are never stored, nor are subscriptions or mutations; a request carrying any
+// Authorization header (admin, or a bad token) neither reads nor fills the cache.
+import { useResponseCache } from "@graphql-yoga/plugin-response-cache";
+import { getOperationAST } from "graphql";
+import type { Plugin } from "graphql-yoga";
+import type { ResponseCache } from "./response-cache.js";
+
+/** An HTTP request without credentials; graphql-ws operations have no request and are not cached. */
+export const isPublicRequest = (request: Request | undefined): request is Request =>
+  request !== undefined && !request.headers.has("authorization");
+
+/** `usable`: false while the database is unavailable (answers then are errors, not old data). */
+export function useExactResponseCache(cache: ResponseCache, usable: () => boolean): Plugin {
+  return {
+    onPluginInit({ addPlugin }) {
+      addPlugin(
+        useResponseCache({
+          cache,
+          session: () => null,
+          enabled: (request) => isPublicRequest(request) && usable(),
+          buildResponseCacheKey: ({ documentString, operationName, variableValues }) =>
+            cache.key(documentString, operationName, variableValues),
+          // Writes are dropped from the feed and by the writer (below), not by a mutation's selection.
+          invalidateViaMutation: false,
+          // Its default follows NODE_ENV; a hit must be the same bytes as the answer it stands for.
+          includeExtensionMetadata: false,
+          // An execution that began before a write may have read the old rows: do not keep it.
+          onTtl: ({ ttl, context }) => (cache.current(context) ? ttl : 0),
+        }),
+      );
+    },
+    onExecute({ args }) {
+      const context = args.contextValue as object;
+      if (getOperationAST(args.document, args.operationName)?.operation !== "mutation") {
+        cache.begin(context);
+        return;
+      }
+      // A read on this instance must never see what was before its own write. A resolver that
+      // says what it wrote (ctx.wrote) drops just that; any other mutation drops everything.
+      return {
+        onExecuteDone() {
+          if (!cache.wasReported(context)) cache.apply({ kind: "unknown" });
+        },
+      };
+    },
+  };
+}

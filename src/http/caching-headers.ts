@@ -1,0 +1,68 @@
+// HTTP caching of GET queries. A public answer carries a strong ETag (a hash of its data, so equal
+// answers get equal tags on every instance) and `Cache-Control: public, no-cache`: any cache may
+// keep it but must revalidate before each use, which costs a 304 without a body and never serves
+// an answer older than the database. A request with an Authorization header never gets an ETag
+// or a 304 and is answered `private, no-store`.
+import { createHash } from "node:crypto";
+import { isAsyncIterable, type Plugin } from "graphql-yoga";
+
+const PUBLIC = "public, no-cache";
+const PRIVATE = "private, no-store";
+
+/** For responses of the GraphQL endpoint only; other pages set their own. */
+export function useCachingHeaders(endpoint: string): Plugin {
+  /** Each answer's tag, computed once per answer object (a cached answer is served many times). */
+  const tagOfData = new WeakMap<object, string>();
+  const tagOfRequest = new WeakMap<Request, string>();
+  const elsewhere = new WeakSet<Request>();
+  return {
+    onRequest({ request, url }) {
+      if (url.pathname !== endpoint) elsewhere.add(request);
+    },
+    onResultProcess({ request, result }) {
+      if (request.method !== "GET" || request.headers.has("authorization")) return;
+      if (isAsyncIterable(result) || Array.isArray(result)) return;
+      if (result.errors?.length || !result.data || typeof result.data !== "object") return;
+      let tag = tagOfData.get(result.data);
+      if (!tag) {
+        tag = `"${createHash("sha256").update(JSON.stringify(result.data)).digest("base64url")}"`;
+        tagOfData.set(result.data, tag);
+      }
+      tagOfRequest.set(request, tag);
+    },
+    onResponse({ request, response, setResponse, fetchAPI }) {
+      if (elsewhere.has(request)) return;
+      if (request.headers.has("authorization")) {
+        response.headers.set("Cache-Control", PRIVATE);
+        return;
+      }
+      // The response cache tags what it stores by its own key, which names the request and not
+      // the answer: a client could keep an old answer under a tag that a new one then reuses.
+      response.headers.delete("ETag");
+      response.headers.delete("Last-Modified");
+      if (request.method !== "GET") return;
+      const tag = tagOfRequest.get(request);
+      if (!tag || response.status !== 200) {
+        response.headers.set("Cache-Control", "no-store");
+        return;
+      }
+      const headers = { ETag: tag, "Cache-Control": PUBLIC, Vary: "Accept, Authorization" };
+      if (matches(request.headers.get("if-none-match"), tag)) {
+        setResponse(new fetchAPI.Response(null, { status: 304, headers }));
+        return;
+      }
+      response.headers.set("ETag", tag);
+      response.headers.set("Cache-Control", PUBLIC);
+      response.headers.append("Vary", headers.Vary);
+    },
+  };
+}
+
+/** If-None-Match's weak comparison (RFC 9110, 13.1.2): `*`, or any listed tag, W/ or not. */
+function matches(header: string | null, tag: string): boolean {
+  if (!header) return false;
+  return header.split(",").some((part) => {
+    const candidate = part.trim();
+    return candidate === "*" || candidate.replace(/^W\//, "") === tag;
+  });
+}

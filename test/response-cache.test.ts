@@ -1,0 +1,207 @@
+// The exact response cache, in one process (PGlite or PostgreSQL). Whether an answer came from
+// the cache shows in the SQL the database ran for it. Writes reach the cache two ways: the
+// writing instance drops what a mutation changed before it answers, and every instance drops
+// what each feed event announces before its subscribers get that event.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addRelease } from "../src/facts/write.js";
+import { encodeCursor } from "../src/feed/cursor.js";
+import { feedHead } from "../src/feed/read.js";
+import { idOf } from "../src/graphql/global-id.js";
+import { MUTATIONS, type References, references } from "./support/admin.js";
+import { startServer, TEST_ADMIN_TOKEN, type TestServer } from "./support/server.js";
+import { wsSubscribe } from "./support/subscribers.js";
+
+let server: TestServer;
+/** Hears no feed doorbell and polls once a minute: only the writer's own invalidation reaches it. */
+let deaf: TestServer;
+let refs: References;
+beforeAll(async () => {
+  [server, deaf] = await Promise.all([
+    startServer(),
+    startServer({
+      env: { FEED_POLL_MS: "60000" },
+      wrap: (database) => ({ ...database, listen: async () => async () => {} }),
+    }),
+  ]);
+  refs = await references(server);
+});
+afterAll(async () => {
+  await Promise.all([server?.close(), deaf?.close()]);
+});
+
+const ADMIN = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+const NESTED = `query ($slug: String!) {
+  exchangeEvent(slug: $slug) { name releaseCount releases { releasedOn person { name sentences { kind } } } }
+}`;
+const RELEASES = `{ releases(first: 2) { totalCount nodes { releasedOn person { name } } } }`;
+
+/** SQL statements the request ran, leaving out the feed hub's own reads. */
+async function sqlOf<T>(s: TestServer, request: () => Promise<T>): Promise<{ result: T; sql: number }> {
+  const before = s.statements.length;
+  const result = await request();
+  const sql = s.statements.slice(before).filter((text) => !/feed_event|feed_head|pg_notify/.test(text)).length;
+  return { result, sql };
+}
+
+async function mutate(s: TestServer, name: keyof typeof MUTATIONS, variables: Record<string, unknown>) {
+  const response = await s.gql<{ result: { __typename: string; id?: string } }>(MUTATIONS[name], variables, ADMIN);
+  const result = response.data?.result;
+  if (!result?.id) throw new Error(`${name} failed: ${JSON.stringify(response)}`);
+  return result.id;
+}
+
+let persons = 0;
+/** A new person's release through the API, in the Ankara exchange or outside any. */
+async function release(s: TestServer, inAnkara: boolean) {
+  const name = `Cache Test Person ${++persons}`;
+  const personId = await mutate(s, "addPerson", { input: { name, nationalities: ["RU"] } });
+  return mutate(s, "addRelease", {
+    input: {
+      personId,
+      releasedOn: "2031-01-01",
+      fromCountry: "US",
+      toCountry: "RU",
+      ...(inAnkara ? { exchangeId: refs.ankara } : {}),
+      sourceIds: [refs.source],
+    },
+  });
+}
+
+const ankara = (s: TestServer) => s.gql(NESTED, { slug: "2024-08-01-ankara" });
+
+describe("the response cache", () => {
+  it("answers a repeated anonymous read without SQL, and the same bytes", async () => {
+    const first = await sqlOf(server, () => ankara(server));
+    const second = await sqlOf(server, () => ankara(server));
+    expect(first.sql).toBeGreaterThan(0);
+    expect(second.sql).toBe(0);
+    expect(second.result).toEqual(first.result);
+    expect(first.result.data?.exchangeEvent.releaseCount).toBe(24);
+  });
+
+  it("never serves or fills it for a request with credentials", async () => {
+    await server.gql(RELEASES);
+    expect((await sqlOf(server, () => server.gql(RELEASES, {}, ADMIN))).sql).toBeGreaterThan(0);
+    const bad = await sqlOf(server, () => server.gql(RELEASES, {}, { authorization: "Bearer nope" }));
+    expect(bad.sql).toBeGreaterThan(0);
+    const query = `{ exchangeEvents(first: 1) { totalCount } }`;
+    await server.gql(query, {}, ADMIN);
+    expect((await sqlOf(server, () => server.gql(query))).sql).toBeGreaterThan(0);
+  });
+
+  it("never keeps an answer with errors", async () => {
+    // auditLog is admin-only: anonymous gets an error beside the exchange's data.
+    const query = `{ exchangeEvent(slug: "2024-08-01-ankara") { name } auditLog(first: 1) { totalCount } }`;
+    const first = await sqlOf(server, () => server.gql(query));
+    expect(first.result.errors?.length).toBeGreaterThan(0);
+    expect((await sqlOf(server, () => server.gql(query))).sql).toBeGreaterThan(0);
+  });
+});
+
+describe("a write through this instance", () => {
+  it("is never followed by the old answer", async () => {
+    for (let i = 0; i < 4; i++) {
+      const nested = await ankara(deaf);
+      const list = await deaf.gql(RELEASES);
+      await release(deaf, i % 2 === 0);
+      expect((await deaf.gql(RELEASES)).data?.releases.totalCount).toBe(list.data?.releases.totalCount + 1);
+      expect((await ankara(deaf)).data?.exchangeEvent.releaseCount).toBe(
+        nested.data?.exchangeEvent.releaseCount + (i % 2 === 0 ? 1 : 0),
+      );
+    }
+  });
+
+  it("keeps an answer holding none of the objects a new fact links to, and drops every list", async () => {
+    const other = `{ exchangeEvent(slug: "2022-12-08-abu-dhabi") { name releases { person { name } } } }`;
+    const stats = `{ stats { releases } }`;
+    const before = await deaf.gql(stats);
+    await deaf.gql(other);
+    await release(deaf, false);
+    const kept = await sqlOf(deaf, () => deaf.gql(other));
+    expect(kept.result.data?.exchangeEvent.name).toBeTruthy();
+    expect(kept.sql).toBe(0);
+    expect((await deaf.gql(stats)).data?.stats.releases).toBe(before.data?.stats.releases + 1);
+  });
+
+  it("drops a lookup that found nothing", async () => {
+    const slug = "2031-06-01-cache-test";
+    const query = `{ exchangeEvent(slug: "${slug}") { name } }`;
+    expect((await deaf.gql(query)).data?.exchangeEvent).toBeNull();
+    await mutate(deaf, "addExchangeEvent", {
+      input: { slug, name: "Cache test exchange", occurredOn: "2031-06-01", sourceIds: [refs.source] },
+    });
+    expect((await deaf.gql(query)).data?.exchangeEvent).toEqual({ name: "Cache test exchange" });
+  });
+
+  it("drops the answers holding a person it changed", async () => {
+    const query = `query ($id: ID!) { node(id: $id) { ... on Person { name description } } }`;
+    await deaf.gql(query, { id: refs.krasikov });
+    await mutate(deaf, "updatePerson", { id: refs.krasikov, input: { description: "Changed by the cache test." } });
+    expect((await deaf.gql(query, { id: refs.krasikov })).data?.node.description).toBe("Changed by the cache test.");
+  });
+});
+
+describe("a write announced by the feed", () => {
+  it("is dropped before this instance's subscribers hear of it", async () => {
+    // Written straight through src/facts, as another instance or the import command would.
+    const write = (n: number) =>
+      addRelease(
+        server.database.db,
+        {
+          personId: idOf(refs.seleznev, "Person"),
+          releasedOn: `2032-01-0${n}`,
+          fromCountry: "US",
+          sourceIds: [idOf(refs.source, "Source")],
+        },
+        "cache-test",
+      );
+    const seleznev = `query ($id: ID!) { node(id: $id) { ... on Person { releases { releasedOn } } } }`;
+    const count = async () => (await server.gql(seleznev, { id: refs.seleznev })).data?.node.releases.length;
+    const before = await count();
+    expect((await sqlOf(server, count)).sql).toBe(0);
+    const after = encodeCursor(await feedHead(server.database.db));
+    const subscriber = wsSubscribe(
+      server.wsUrl,
+      `subscription ($after: String) { releaseAdded(after: $after) { cursor } }`,
+      {
+        after,
+      },
+    );
+    try {
+      // Read again the moment the event arrives: the answer must already be the new one.
+      const onEvent = subscriber.until((r) => r.length === 1).then(count);
+      await write(1);
+      expect(await onEvent).toBe(before + 1);
+      const second = subscriber.until((r) => r.length === 2).then(count);
+      await write(2);
+      expect(await second).toBe(before + 2);
+    } finally {
+      await subscriber.close();
+    }
+  });
+});
+
+describe("the response cache's size", () => {
+  const LOOKUP = `query ($slug: String!) { exchangeEvent(slug: $slug) { name } }`;
+
+  it("is bounded: past RESPONSE_CACHE_SIZE answers the least recently used is run again", async () => {
+    const small = await startServer({ seed: false, env: { RESPONSE_CACHE_SIZE: "2" } });
+    try {
+      for (const slug of ["a", "b", "c"]) await small.gql(LOOKUP, { slug });
+      expect((await sqlOf(small, () => small.gql(LOOKUP, { slug: "c" }))).sql).toBe(0);
+      expect((await sqlOf(small, () => small.gql(LOOKUP, { slug: "a" }))).sql).toBeGreaterThan(0);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it("is off with RESPONSE_CACHE_SIZE=0", async () => {
+    const off = await startServer({ seed: false, env: { RESPONSE_CACHE_SIZE: "0" } });
+    try {
+      await off.gql(LOOKUP, { slug: "a" });
+      expect((await sqlOf(off, () => off.gql(LOOKUP, { slug: "a" }))).sql).toBeGreaterThan(0);
+    } finally {
+      await off.close();
+    }
+  });
+});
