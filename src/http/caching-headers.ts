@@ -14,10 +14,12 @@ export function useCachingHeaders(endpoint: string): Plugin {
   /** Each answer's tag, computed once per answer object (a cached answer is served many times). */
   const tagOfData = new WeakMap<object, string>();
   const tagOfRequest = new WeakMap<Request, string>();
-  const elsewhere = new WeakSet<Request>();
+  // Marked as they arrive: a plugin that answers in onRequest (GraphiQL's files, /ready) keeps
+  // the later onRequest hooks from seeing its request, but not the onResponse hooks.
+  const graphql = new WeakSet<Request>();
   return {
     onRequest({ request, url }) {
-      if (url.pathname !== endpoint) elsewhere.add(request);
+      if (url.pathname === endpoint) graphql.add(request);
     },
     onResultProcess({ request, result }) {
       if (request.method !== "GET" || request.headers.has("authorization")) return;
@@ -31,7 +33,7 @@ export function useCachingHeaders(endpoint: string): Plugin {
       tagOfRequest.set(request, tag);
     },
     onResponse({ request, response, setResponse, fetchAPI }) {
-      if (elsewhere.has(request)) return;
+      if (!graphql.has(request)) return;
       if (request.headers.has("authorization")) {
         response.headers.set("Cache-Control", PRIVATE);
         return;
