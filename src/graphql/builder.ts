@@ -37,9 +37,9 @@ export type PothosTypes = {
 };
 
 export const builder = new SchemaBuilder<PothosTypes>({
-  // ColumnFieldsPlugin first: Pothos applies field-config hooks last plugin first, and it edits
-  // what the drizzle plugin made of a field.
-  plugins: [ColumnFieldsPlugin, ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, DrizzlePlugin],
+  // ColumnFieldsPlugin just before DrizzlePlugin: resolvers are wrapped last plugin first, so it
+  // sees the drizzle plugin's wrapper and nothing else.
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, RelayPlugin, ColumnFieldsPlugin, DrizzlePlugin],
   defaultFieldNullability: false,
   drizzle: {
     client: (ctx) => ctx.db,

@@ -8,6 +8,8 @@ import { checkPage } from "./pagination.js";
 export const ExchangeEventRef = builder.drizzleNode("exchangeEvent", {
   name: "ExchangeEvent",
   description: "A prisoner exchange: states releasing prisoners to each other on one occasion.",
+  // Only the columns a query asks for, not whole rows (src/graphql/column-fields.ts).
+  select: {},
   id: { column: (event) => event.id },
   fields: (t) => ({
     slug: t.exposeString("slug", { description: 'Stable readable key, unique: "2024-08-01-ankara".' }),

@@ -9,6 +9,8 @@ import { StatementConnection } from "./statement.js";
 export const PersonRef = builder.drizzleNode("person", {
   name: "Person",
   description: "A person: someone sentenced, released or exchanged, or someone who spoke about it.",
+  // Only the columns a query asks for, not whole rows (src/graphql/column-fields.ts).
+  select: {},
   id: { column: (person) => person.id },
   fields: (t) => ({
     slug: t.exposeString("slug", {

@@ -9,6 +9,8 @@ import { checkPage } from "./pagination.js";
 export const ReleaseRef = builder.drizzleNode("release", {
   name: "Release",
   description: "A person set free by the state that held them, in an exchange or outside one.",
+  // Only the columns a query asks for, not whole rows (src/graphql/column-fields.ts).
+  select: {},
   id: { column: (release) => release.id },
   fields: (t) => ({
     person: t.relation("person", { description: "Who was released." }),

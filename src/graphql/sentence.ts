@@ -19,6 +19,8 @@ export const SentenceKind = builder.enumType("SentenceKind", {
 export const SentenceRef = builder.drizzleNode("sentence", {
   name: "Sentence",
   description: "A sentence passed by a court. A sentence changed on appeal or retrial is a new Sentence.",
+  // Only the columns a query asks for, not whole rows (src/graphql/column-fields.ts).
+  select: {},
   id: { column: (sentence) => sentence.id },
   fields: (t) => ({
     person: t.relation("person", { description: "Who was sentenced." }),

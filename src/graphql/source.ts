@@ -3,6 +3,8 @@ import { builder } from "./builder.js";
 export const SourceRef = builder.drizzleNode("source", {
   name: "Source",
   description: "A publication that a fact rests on: an article, a statement, a court record.",
+  // Only the columns a query asks for, not whole rows (src/graphql/column-fields.ts).
+  select: {},
   id: { column: (source) => source.id },
   fields: (t) => ({
     publisher: t.exposeString("publisher", {

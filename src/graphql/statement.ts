@@ -10,6 +10,8 @@ import { SEARCH_LIMITS, textSearch } from "./search.js";
 export const StatementRef = builder.drizzleNode("statement", {
   name: "Statement",
   description: "Something a person said in public, with the persons it is about.",
+  // Only the columns a query asks for, not whole rows (src/graphql/column-fields.ts).
+  select: {},
   id: { column: (statement) => statement.id },
   fields: (t) => ({
     speaker: t.relation("speaker", { description: "Who said it." }),
