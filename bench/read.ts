@@ -1,8 +1,10 @@
-// Nested read (exchange → releases → person → sentences and statements) against a bare server
-// running the same SQL; and `{ __typename }` against a bare Yoga.
+// Nested read (exchange → releases → person → sentences and statements) against PostGraphile
+// and a bare server running the same SQL; a list page against PostGraphile; and
+// `{ __typename }` against PostGraphile and a bare Yoga. PostGraphile runs on PostgreSQL only.
 import type { Bench, Scenario } from "./context.js";
 import { compare, type Side, type Throughput } from "./load.js";
-import { row } from "./report.js";
+import { checkPeerAnswers, PEER_NESTED_QUERY, PEER_PERSONS_QUERY, PERSONS_QUERY, peerSide } from "./peer.js";
+import { type ResultRow, row, skipped } from "./report.js";
 
 export const NESTED_QUERY = `query Nested($slug: String!) {
   exchangeEvent(slug: $slug) {
@@ -27,12 +29,40 @@ function failures(t: Throughput): string | undefined {
   return t.errors + t.non2xx > 0 ? `${t.errors} errors, ${t.non2xx} non-2xx` : undefined;
 }
 
-export const nestedRead: Scenario = async (bench) => {
+const PEER = "PostGraphile";
+/** How many requests of a rotation are checked against PostGraphile's answers before timing. */
+const CHECKED = 20;
+
+/** Rows of ours against PostGraphile; `cpu` sets the CPU-per-request target when there is one. */
+function peerRows(scenario: string, ours: Throughput, peer: Throughput, rps: number, cpu?: number): ResultRow[] {
+  return [
+    row(scenario, "req/s", ours.rps, peer.rps, { kind: "min", ratio: rps }, failures(ours) ?? failures(peer)),
+    row(scenario, "p99 ms", ours.p99, peer.p99),
+    row(
+      scenario,
+      "server CPU ms / request",
+      ours.cpuMs ?? null,
+      peer.cpuMs ?? null,
+      cpu ? { kind: "max", ratio: cpu } : undefined,
+    ),
+  ];
+}
+
+/**
+ * The nested read with our server started with `appEnv` (a hook for variants of the same read,
+ * such as a response cache switched on), labelled `name` in the table.
+ */
+export function nestedReadWith(name: string, appEnv: Record<string, string> = {}): Scenario {
+  return (bench) => nestedReadOf(bench, name, appEnv);
+}
+
+async function nestedReadOf(bench: Parameters<Scenario>[0], scenario: string, appEnv: Record<string, string>) {
   const slugs = bench.dataset.exchangeSlugs;
   const slugAt = (n: number) => slugs[(n * 7919) % slugs.length] as string;
   const connections = bench.options.connections;
   const body = (n: number) => JSON.stringify({ query: NESTED_QUERY, variables: { slug: slugAt(n) } });
-  const { captured, query, sqlPerRequest } = await bench.withApp(async (app) => {
+  const onPostgres = bench.target.kind === "postgres";
+  const { captured, query, sqlPerRequest, answers } = await bench.withApp(async (app) => {
     const probe = await app.gql(NESTED_QUERY, { slug: slugAt(0) });
     const releases = probe.data?.exchangeEvent?.releases?.length ?? 0;
     if (probe.errors || releases === 0)
@@ -47,8 +77,10 @@ export const nestedRead: Scenario = async (bench) => {
     for (let n = 0; n < probes; n++) await app.gql(NESTED_QUERY, { slug: slugAt(n) });
     const { statements } = await app.stats();
     bench.log(`nested read: ${releases} releases per exchange, ${captured.length} SQL statement(s) per request`);
-    return { captured, query, sqlPerRequest: statements / probes };
-  });
+    const answers = [];
+    for (let n = 0; n < CHECKED; n++) answers.push(await app.gql(NESTED_QUERY, { slug: slugAt(n) }));
+    return { captured, query, sqlPerRequest: statements / probes, answers };
+  }, appEnv);
   const statements = captured.map((s) => ({ text: s.sql, params: s.params, slugIndex: s.params.indexOf(slugAt(0)) }));
   if (!query) throw new Error("nested read: the app child captured no relational query");
   const bySlug = (url: string) => ({
@@ -57,11 +89,22 @@ export const nestedRead: Scenario = async (bench) => {
     connections,
     path: (n: number) => `/?slug=${slugAt(n)}`,
   });
-  const [ours, floor, drizzleAlone] = (await compareSides(
+  const peerCheck = (url: string) =>
+    checkPeerAnswers(
+      url,
+      PEER_NESTED_QUERY,
+      answers.map((_, n) => ({ slug: slugAt(n) })),
+      answers,
+    );
+  const peerBody = (n: number) => JSON.stringify({ query: PEER_NESTED_QUERY, variables: { slug: slugAt(n) } });
+  const peer = onPostgres
+    ? [peerSide(bench, `${scenario} · ${PEER}`, (url) => ({ url, connections, body: peerBody }), peerCheck)]
+    : [];
+  const [ours, floor, drizzleAlone, theirs] = (await compareSides(
     bench,
     {
-      label: "nested read · ours",
-      open: (round) => bench.withApp((app) => round({ url: app.url, connections, body }, app)),
+      label: `${scenario} · ours`,
+      open: (round) => bench.withApp((app) => round({ url: app.url, connections, body }, app), appEnv),
     },
     {
       label: "nested read · bare node:http + SQL",
@@ -86,10 +129,13 @@ export const nestedRead: Scenario = async (bench) => {
           return round(bySlug(url), child);
         }),
     },
-  )) as [Throughput, Throughput, Throughput];
-  const scenario = "nested read";
-  const ceiling = "nested read · drizzle alone";
+    ...peer,
+  )) as [Throughput, Throughput, Throughput, Throughput | undefined];
+  const ceiling = `${scenario} · drizzle alone`;
   return [
+    ...(theirs
+      ? peerRows(`${scenario} vs ${PEER}`, ours, theirs, 1, 1)
+      : [skipped(`${scenario} vs ${PEER}`, "PostgreSQL only")]),
     row(scenario, "req/s", ours.rps, floor.rps, { kind: "min", ratio: 0.6 }, failures(ours) ?? failures(floor)),
     row(scenario, "p50 ms", ours.p50, floor.p50),
     row(scenario, "p99 ms", ours.p99, floor.p99, { kind: "max", ratio: 2 }),
@@ -100,12 +146,37 @@ export const nestedRead: Scenario = async (bench) => {
     row(ceiling, "p99 ms", drizzleAlone.p99, floor.p99),
     row(ceiling, "server CPU ms / request", drizzleAlone.cpuMs ?? null, floor.cpuMs ?? null),
   ];
+}
+
+export const nestedRead: Scenario = nestedReadWith("nested read");
+
+/** `persons(first: 20) { nodes { name } }`, the usual list view, against PostGraphile. */
+export const listPage: Scenario = async (bench) => {
+  const scenario = `persons(first: 20) vs ${PEER}`;
+  if (bench.target.kind !== "postgres") return [skipped(scenario, "PostgreSQL only")];
+  const connections = bench.options.connections;
+  const mine = await bench.withApp((app) => app.gql(PERSONS_QUERY));
+  const body = (query: string) => () => JSON.stringify({ query });
+  const [ours, theirs] = (await compareSides(
+    bench,
+    {
+      label: "persons(first: 20) · ours",
+      open: (round) => bench.withApp((app) => round({ url: app.url, connections, body: body(PERSONS_QUERY) }, app)),
+    },
+    peerSide(
+      bench,
+      `persons(first: 20) · ${PEER}`,
+      (url) => ({ url, connections, body: body(PEER_PERSONS_QUERY) }),
+      (url) => checkPeerAnswers(url, PEER_PERSONS_QUERY, [undefined], [mine]),
+    ),
+  )) as [Throughput, Throughput];
+  return peerRows(scenario, ours, theirs, 1);
 };
 
 export const transport: Scenario = async (bench) => {
   const body = () => JSON.stringify({ query: "{ __typename }" });
   const connections = bench.options.connections;
-  const [ours, floor] = (await compareSides(
+  const [ours, floor, theirs] = (await compareSides(
     bench,
     {
       label: "{ __typename } · ours",
@@ -118,9 +189,22 @@ export const transport: Scenario = async (bench) => {
           round({ url: `http://127.0.0.1:${child.ready.port}/graphql`, connections, body }, child),
         ),
     },
-  )) as [Throughput, Throughput];
+    ...(bench.target.kind === "postgres"
+      ? [
+          peerSide(
+            bench,
+            `{ __typename } · ${PEER}`,
+            (url) => ({ url, connections, body }),
+            (url) => checkPeerAnswers(url, "{ __typename }", [undefined], [{ data: { __typename: "Query" } }]),
+          ),
+        ]
+      : []),
+  )) as [Throughput, Throughput, Throughput | undefined];
   const scenario = "transport { __typename }";
   return [
+    ...(theirs
+      ? peerRows(`{ __typename } vs ${PEER}`, ours, theirs, 0.8)
+      : [skipped(`{ __typename } vs ${PEER}`, "PostgreSQL only")]),
     row(scenario, "req/s", ours.rps, floor.rps, { kind: "min", ratio: 0.8 }, failures(ours) ?? failures(floor)),
     row(scenario, "p50 ms", ours.p50, floor.p50),
     row(scenario, "p99 ms", ours.p99, floor.p99),

@@ -12,17 +12,20 @@ import { createBench, type Scenario as Run } from "./context.js";
 import { generate, load, sizesFor } from "./dataset.js";
 import { fanout } from "./fanout.js";
 import { parseOptions, type Scenario } from "./options.js";
-import { nestedRead, transport } from "./read.js";
+import { listPage, nestedRead, transport } from "./read.js";
 import { cachedRead } from "./read-cached.js";
 import { type ResultRow, skipped, table } from "./report.js";
 import { hostileSearch } from "./search.js";
 import { openRawSql, type Target } from "./sql.js";
+import { startup } from "./startup.js";
 import { writes } from "./writes.js";
 
 const SCENARIOS: Record<Scenario, Run> = {
   read: nestedRead,
   cached: cachedRead,
+  list: listPage,
   transport,
+  startup,
   writes,
   fanout,
   search: hostileSearch,
