@@ -12,6 +12,6 @@ export default defineConfig({
     // Two cores: two files at a time, each with its own database.
     pool: "forks",
     maxWorkers: 2,
-    reporters: process.env.CI ? ["default"] : ["default"],
+    reporters: ["default"],
   },
 });

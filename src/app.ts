@@ -3,6 +3,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type ExecutionArgs, type ExecutionResult, GraphQLError } from "graphql";
+import type { OperationResult } from "graphql-ws";
 
 import { createYoga, isAsyncIterable, useReadinessCheck } from "graphql-yoga";
 import { WebSocketServer } from "ws";
@@ -161,16 +162,18 @@ export function buildApp({ config, database, log }: AppDeps): App {
   const wsCleanup = serveGraphqlWs(
     {
       // Queries and mutations run Yoga's whole pipeline (rootValue carries it from onSubscribe).
-      execute: async (args: ExecutionArgs) => {
+      execute: async (args: ExecutionArgs): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> => {
         const result = await (args.rootValue as { execute: (a: ExecutionArgs) => unknown }).execute(args);
-        return (isAsyncIterable(result) ? result : withoutHttpExtensions(result as ExecutionResult)) as never;
+        return isAsyncIterable(result)
+          ? (result as AsyncIterable<ExecutionResult>)
+          : withoutHttpExtensions(result as ExecutionResult);
       },
       // Subscriptions were built by that pipeline (parse, validate, context) in onSubscribe; their
       // events skip Yoga's per-result hooks, which subscribeEvents does once per event instead.
-      subscribe: (args: ExecutionArgs) =>
-        (availability.available
+      subscribe: (args: ExecutionArgs): OperationResult =>
+        availability.available
           ? subscribeEvents({ ...args, rootValue: undefined }, (args.rootValue as { sink?: WsSink }).sink)
-          : { errors: [withoutHttpExtension(databaseUnavailableError())] }) as never,
+          : { errors: [withoutHttpExtension(databaseUnavailableError())] },
       connectionInitWaitTimeout: LIMITS.connectionInitWaitMs,
       onSubscribe: async (ctx, id, params) => {
         const tooBig = checkParams(params, { bytes: true }) ?? tooManyOperations(ctx.subscriptions);

@@ -14,6 +14,7 @@ import { createTestDatabase, type TestDatabase } from "./support/database.js";
 import { createWorld } from "./support/feed-facts.js";
 import { RawSocket, send } from "./support/raw.js";
 import { sseSubscribe, wsSubscribe } from "./support/subscribers.js";
+import { until } from "./support/until.js";
 
 type Running = { app: App; db: TestDatabase; url: string; wsUrl: string; logs: Record<string, unknown>[] };
 const running: Running[] = [];
@@ -131,10 +132,7 @@ describe("unexpected errors in subscription events", () => {
       sseSubscribe(broken.url, query),
     ];
     try {
-      const deadline = Date.now() + 10_000;
-      while (broken.app.feed.subscriberCount < subscribers.length && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await until(() => broken.app.feed.subscriberCount >= subscribers.length, 10_000);
       expect(broken.app.feed.subscriberCount).toBe(subscribers.length);
       // The person table gone behind the service's back, then a release written past it.
       await db.execute(sql`alter table person rename to person_gone`);

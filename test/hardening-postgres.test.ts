@@ -11,6 +11,7 @@ import { migrate } from "../src/db/migrate.js";
 import { createLogger } from "../src/logger.js";
 import { type Cluster, canRunCluster, startCluster } from "./support/cluster.js";
 import { RawSocket, send } from "./support/raw.js";
+import { until } from "./support/until.js";
 
 const POOL_MAX = 3;
 const STATEMENT_TIMEOUT_MS = 1_500;
@@ -42,15 +43,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const ready = () => fetch(url.replace("/graphql", "/ready")).then((r) => r.status);
 const query = (q: string) =>
   send(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query: q }) });
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (!(await check())) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-  return Date.now() - started;
-}
 
 describe.skipIf(!canRunCluster)("PostgreSQL safety", () => {
   it("sets statement_timeout and idle_in_transaction_session_timeout on pooled sessions, and caps the pool", async () => {
@@ -112,7 +104,7 @@ describe.skipIf(!canRunCluster)("PostgreSQL safety", () => {
     const socket = await RawSocket.open(url.replace("http", "ws"));
 
     const restarting = cluster.restart(DOWN_MS);
-    const noticed = await until("/ready 503", async () => (await ready()) === 503, DOWN_MS);
+    const noticed = await until(async () => (await ready()) === 503, DOWN_MS, "/ready 503");
 
     const started = Date.now();
     const answer = await query("{ stats { persons } }");
@@ -139,7 +131,7 @@ describe.skipIf(!canRunCluster)("PostgreSQL safety", () => {
     expect(socket.open).toBe(true);
 
     await restarting;
-    const recovered = await until("/ready 200", async () => (await ready()) === 200, 10_000);
+    const recovered = await until(async () => (await ready()) === 200, 10_000, "/ready 200");
     // postgres.js's own reconnect backoff grows to 20 s; ours is capped at 1 s.
     expect(recovered).toBeLessThan(3_000);
     expect((await query("{ stats { persons } }")).payloads[0]?.data).toEqual({ stats: { persons: 0 } });

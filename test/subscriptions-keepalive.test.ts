@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { startServer, type TestServer } from "./support/server.js";
+import { until } from "./support/until.js";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -64,28 +65,16 @@ describe("keepalive on an idle subscription", () => {
   });
 
   it("graphql-ws: a socket that stops answering pings is dropped, its subscription ended", async () => {
-    const deadline = Date.now() + 10_000;
     // The earlier tests' subscriptions end as their sockets close.
-    while (server.app.feed.subscriberCount > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await until(() => server.app.feed.subscriberCount === 0, 10_000);
     const before = server.app.feed.subscriberCount;
     const { socket, closed } = await subscribed(false);
-    while (server.app.feed.subscriberCount <= before && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect(server.app.feed.subscriberCount).toBe(before + 1);
-    const started = Date.now();
-    while (closed() === undefined && Date.now() - started < KEEPALIVE_MS * 10) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await until(() => server.app.feed.subscriberCount === before + 1, 10_000);
+    const took = await until(() => closed() !== undefined, KEEPALIVE_MS * 10);
     // Terminated, not closed with a handshake: 1006 at the client.
     expect(closed()).toBe(1006);
-    expect(Date.now() - started).toBeLessThan(KEEPALIVE_MS * 4);
-    while (server.app.feed.subscriberCount > before && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect(server.app.feed.subscriberCount).toBe(before);
+    expect(took).toBeLessThan(KEEPALIVE_MS * 4);
+    await until(() => server.app.feed.subscriberCount === before, 10_000);
     socket.terminate();
   });
 });

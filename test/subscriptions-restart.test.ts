@@ -13,6 +13,7 @@ import { type Cluster, canRunCluster, startCluster } from "./support/cluster.js"
 import { onPostgres } from "./support/database.js";
 import { createWorld, feedKeys, type World, writeFact } from "./support/feed-facts.js";
 import { keyOf, type Subscriber, sseSubscribe, wsSubscribe } from "./support/subscribers.js";
+import { until } from "./support/until.js";
 
 const POLL_MS = 2000;
 /** Longer than the poll, so that reads fail, and than postgres.js's one re-LISTEN attempt. */
@@ -83,7 +84,7 @@ describe.skipIf(!canRunCluster || !onPostgres)("PostgreSQL restarted under load 
         await sleep(20);
       }
     });
-    while (written < 20) await sleep(10);
+    await until(() => written >= 20);
     const restartStarted = performance.now();
     // Subscribing with after: while the server is away: a clean DATABASE_UNAVAILABLE result.
     const duringOutage: Subscriber[] = [];

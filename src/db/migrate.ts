@@ -9,8 +9,8 @@ export const migrationsFolder = fileURLToPath(new URL("../../drizzle", import.me
 export async function migrate(database: Database): Promise<void> {
   const config = { migrationsFolder };
   if (database.kind === "postgres") {
-    await migratePostgres(database.db as never, config);
+    await migratePostgres(database.db as Parameters<typeof migratePostgres>[0], config);
   } else {
-    await migratePglite(database.db as never, config);
+    await migratePglite(database.db as Parameters<typeof migratePglite>[0], config);
   }
 }

@@ -1,5 +1,5 @@
 import { eq, inArray, sql } from "drizzle-orm";
-import type { PgTable } from "drizzle-orm/pg-core";
+import type { PgInsertValue, PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client.js";
 import { auditTable, exchangeEventTable, personTable, sourceTable } from "../db/tables.js";
 import { findInChain } from "../error-chain.js";
@@ -44,7 +44,7 @@ export async function link(tx: Db, table: PgTable, rows: Record<string, number>[
   if (rows.length === 0) return;
   await tx
     .insert(table)
-    .values(rows as never)
+    .values(rows as PgInsertValue<PgTable>[])
     .onConflictDoNothing();
 }
 

@@ -73,7 +73,7 @@ export const builder = new SchemaBuilder<PothosTypes>({
         const existing = await existingNodes(ctx.db, args.ids);
         const present = args.ids.map((id) => (existing.has(`${id.typename}:${id.id}`) ? id : null));
         (args as { ids: unknown[] }).ids = present;
-        return resolveNodes(present as never);
+        return resolveNodes(args.ids);
       },
     },
     idFieldOptions: { description: "Opaque global id, stable across releases of the service." },

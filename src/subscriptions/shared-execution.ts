@@ -233,7 +233,7 @@ export function sharedSubscribe(finish: FinishResult): Subscribe {
 export function useSharedSubscriptionEvents(subscribe: Subscribe): Plugin {
   return {
     onSubscribe({ setSubscribeFn }) {
-      setSubscribeFn(((args: ExecutionArgs) => subscribe(args)) as never);
+      setSubscribeFn((args) => subscribe(args as ExecutionArgs));
     },
   };
 }

@@ -1,6 +1,7 @@
 // Raw clients for hostile input: bytes exactly as given over HTTP, SSE and graphql-ws, with no
 // client library to clean them up first.
 import { WebSocket } from "ws";
+import { until } from "./until.js";
 
 export type Answer = {
   status: number;
@@ -106,12 +107,8 @@ export class RawSocket {
   }
 
   async waitClose(timeoutMs = 10_000): Promise<{ code: number; reason: string }> {
-    const deadline = Date.now() + timeoutMs;
-    while (!this.closed) {
-      if (Date.now() > deadline) throw new Error("socket did not close");
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    return this.closed;
+    await until(() => this.closed !== undefined, timeoutMs, "the socket's close");
+    return this.closed as { code: number; reason: string };
   }
 
   /** Every message for one operation id until it ends (`complete` or `error`). */
