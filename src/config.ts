@@ -13,6 +13,8 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
     .optional(),
   DATA_DIR: z.string().min(1).default("./data"),
+  /** Embedded database only: flush each commit to the disk before answering (docs/durability.md). */
+  PGLITE_FSYNC: boolFromEnv.default(false),
   ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   /** The admin token the CLIs send with --url (npm run token / import through a running service). */
   EXCHANGE_GRAPH_TOKEN: z.string().optional(),
@@ -47,6 +49,7 @@ export type Config = {
   host: string;
   databaseUrl: string | undefined;
   dataDir: string;
+  pgliteFsync: boolean;
   adminToken: string | undefined;
   clientToken: string | undefined;
   logLevel: z.infer<typeof schema>["LOG_LEVEL"];
@@ -79,6 +82,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
+    pgliteFsync: e.PGLITE_FSYNC,
     adminToken: e.ADMIN_TOKEN,
     clientToken: e.EXCHANGE_GRAPH_TOKEN,
     logLevel: e.LOG_LEVEL,

@@ -1,14 +1,14 @@
 // How the CLIs open the database: as the service does, taking the embedded data folder's lock;
 // refused (exit 2, saying what to do instead) while another process holds it.
 import type { Config } from "../config.js";
-import { type Database, openDatabase } from "../db/client.js";
+import { type Database, databaseOptions, openDatabase } from "../db/client.js";
 import { DataDirLockedError, LOCKED_EXIT_CODE } from "../db/lock.js";
 import { migrate } from "../db/migrate.js";
 
 export async function openForCli(config: Config, poolMax?: number): Promise<Database> {
   let database: Database;
   try {
-    database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax });
+    database = await openDatabase({ ...databaseOptions(config), poolMax });
   } catch (error) {
     if (!(error instanceof DataDirLockedError)) throw error;
     console.error(error.message);

@@ -11,6 +11,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import type { Config } from "../config.js";
+import { durableOptions } from "./durable-fs.js";
 import { type DataDirLock, lockDataDir } from "./lock.js";
 import { preparing } from "./prepared.js";
 import { relations } from "./relations.js";
@@ -43,6 +44,8 @@ export type Database = {
 export type DatabaseOptions = {
   databaseUrl?: string | undefined;
   dataDir?: string;
+  /** PGlite only: each commit reaches the disk before it is acknowledged (docs/durability.md). */
+  fsync?: boolean;
   poolMax?: number;
   statementTimeoutMs?: number;
   /** Distinct statements prepared per process (PostgreSQL only); 0: none. Default 200. */
@@ -58,6 +61,7 @@ export function databaseOptions(config: Config): DatabaseOptions {
   return {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
+    fsync: config.pgliteFsync,
     poolMax: config.dbPoolMax,
     statementTimeoutMs: config.dbStatementTimeoutMs,
     preparedStatements: config.dbPreparedStatements,
@@ -148,6 +152,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       dataDir,
       extensions: { pg_trgm, unaccent, fuzzystrmatch },
       parsers: AS_TEXT,
+      ...(options.fsync && lock ? durableOptions(dataDir) : {}),
     });
   } catch (error) {
     lock?.release();
