@@ -36,6 +36,7 @@ import { GuardedWebSocket } from "./http/guarded-websocket.js";
 import { checkParams, LIMITS, tooManyOperations, useArmor, useExtraRules, useRequestLimits } from "./http/limits.js";
 import { requestIds } from "./http/request-id.js";
 import { allowWebSocketOrigin, corsOptions, useCsrfPrevention } from "./http/security.js";
+import { useVariableCost, variableCostErrors } from "./http/variable-cost.js";
 import { serveGraphqlWs } from "./http/ws-server.js";
 import { ResultEncoder, WsSink } from "./http/ws-sink.js";
 import type { Logger } from "./logger.js";
@@ -140,6 +141,8 @@ export function buildApp({ config, database, log }: AppDeps): App {
       useRequestLimits(),
       useExtraRules(),
       useArmor(),
+      // First of the execution hooks: a refused operation reaches no cache, gate or resolver.
+      useVariableCost(),
       useErrorReporting(report),
       useDatabaseGate(availability),
       useSharedSubscriptionEvents(subscribeEvents),
@@ -196,6 +199,10 @@ export function buildApp({ config, database, log }: AppDeps): App {
         let errors: readonly GraphQLError[];
         try {
           errors = validate(schema, document);
+          // Validation prices literal page sizes only (and is cached per document): variables here.
+          if (errors.length === 0) {
+            errors = variableCostErrors(schema, document, params.operationName, params.variables);
+          }
         } catch (error) {
           errors = [error instanceof GraphQLError ? error : new GraphQLError("Invalid document.")];
         }

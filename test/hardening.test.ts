@@ -3,8 +3,9 @@
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LIMITS } from "../src/http/limits.js";
+import { fingerprint, send as sendOver, TRANSPORTS } from "./support/admin.js";
 import { type Answer, RawSocket, send } from "./support/raw.js";
-import { startServer, type TestServer } from "./support/server.js";
+import { startServer, TEST_ADMIN_TOKEN, type TestServer } from "./support/server.js";
 
 let server: TestServer;
 let socket: RawSocket;
@@ -39,6 +40,12 @@ const INVALID_UTF8 = Buffer.concat([
 const wsFrame = (id: string, body: Buffer | string) =>
   Buffer.concat([Buffer.from(`{"id":"${id}","type":"subscribe","payload":`), Buffer.from(body), Buffer.from("}")]);
 const deepList = nest("[", '"UGVyc29uOjE="', "]", 2_000);
+
+/** docs/api.md's refused example (53,600), with its page sizes written in and as variables. */
+const COSTLY = "{ persons(first: 100) { nodes { name statements(first: 20) { nodes { text saidOn channel } } } } }";
+const COSTLY_VARIABLES =
+  "query ($p: Int, $s: Int) { persons(first: $p) { nodes { name statements(first: $s) { nodes { text saidOn channel } } } } }";
+const COSTLY_REFUSAL = /^Query Cost limit of 50000 exceeded, found 53600\.$/m;
 
 const CORPUS: Record<string, (id: string) => Hostile> = {
   "depth bomb": () => ({
@@ -108,6 +115,12 @@ const CORPUS: Record<string, (id: string) => Hostile> = {
       },
     };
   },
+  "cost over the limit": () => ({ expected: COSTLY_REFUSAL, query: COSTLY }),
+  "cost over the limit, page sizes in variables": () => ({
+    expected: COSTLY_REFUSAL,
+    query: COSTLY_VARIABLES,
+    variables: { p: 100, s: 20 },
+  }),
   "unknown field with suggestions": () => ({
     expected: /Cannot query field "persns"/,
     query: "{ persns { nodes { nam } } }",
@@ -173,6 +186,85 @@ describe("hostile documents", () => {
     expect(JSON.stringify(messages)).not.toMatch(/Did you mean|stack|node_modules|"http"/);
 
     await healthy();
+  });
+});
+
+describe("page sizes from variables are priced as literals", () => {
+  const headers = { "content-type": "application/json", accept: "application/graphql-response+json" };
+
+  it("the same refusal, status and body, with literals and with variables (POST and GET)", async () => {
+    const literal = { query: COSTLY };
+    const variables = { query: COSTLY_VARIABLES, variables: json({ p: 100, s: 20 }) };
+    const post = (params: Record<string, string>) =>
+      send(server.url, {
+        method: "POST",
+        headers,
+        body: json({ ...params, variables: params.variables && JSON.parse(params.variables) }),
+      });
+    const get = (params: Record<string, string>) =>
+      send(`${server.url}?${new URLSearchParams(params)}`, { headers: { accept: headers.accept } });
+    for (const [name, over] of [
+      ["POST", post],
+      ["GET", get],
+    ] as const) {
+      server.statements.length = 0;
+      const [a, b] = [await over(literal), await over(variables)];
+      // Nothing ran: no SQL read a person (the feed's own polling may have run meanwhile).
+      expect(server.statements.filter((text) => text.includes('"person"')), name).toEqual([]);
+      expect(b.status, name).toBe(400);
+      expect([b.status, b.payloads], name).toEqual([a.status, a.payloads]);
+      expect(b.payloads[0]?.errors?.[0]?.extensions, name).toEqual({ code: "QUERY_TOO_COMPLEX" });
+    }
+  });
+
+  it("a variable's default is priced; a cheap query with variables runs on every transport", async () => {
+    const defaulted = `query ($p: Int = 100, $s: Int = 20) { ...F }
+      fragment F on Query { persons(first: $p) { nodes { statements(first: $s) { nodes { text saidOn channel } } } } }`;
+    const literal = defaulted
+      .replace(/\(.*?\) /, "")
+      .replace("$p", "100")
+      .replace("$s", "20");
+    for (const transport of TRANSPORTS) {
+      const refused = await sendOver(server, transport, defaulted, {});
+      expect(refused.data ?? null, transport).toBeNull();
+      expect(refused.errors?.[0]?.extensions?.code, transport).toBe("QUERY_TOO_COMPLEX");
+      expect(refused.errors, transport).toEqual((await sendOver(server, transport, literal, {})).errors);
+      const cheap = await sendOver(server, transport, COSTLY_VARIABLES, { p: 3, s: 2 });
+      expect(cheap.errors, transport).toBeUndefined();
+      expect((cheap.data as { persons: { nodes: unknown[] } }).persons.nodes, transport).toHaveLength(3);
+    }
+  });
+
+  it("a subscription priced over the limit by its variables is refused over SSE and graphql-ws", async () => {
+    const subscription = (n: string) =>
+      `subscription ${n === "$n" ? "($n: Int) " : ""}{ statementAdded { statement { speaker {
+        statements(first: ${n}) { nodes { speaker { mentions(first: ${n}) { nodes { text } } } } } } } } }`;
+    for (const transport of ["sse", "ws"] as const) {
+      const literal = await sendOver(server, transport, subscription("100"), {});
+      const variables = await sendOver(server, transport, subscription("$n"), { n: 100 });
+      expect(variables.data ?? null, transport).toBeNull();
+      expect(variables.errors?.[0]?.extensions?.code, transport).toBe("QUERY_TOO_COMPLEX");
+      expect(variables.errors, transport).toEqual(literal.errors);
+    }
+  });
+
+  it("a mutation priced over the limit by its variables is refused and writes nothing", async () => {
+    const mutation = (n: string) =>
+      `mutation ($input: AddPersonInput!${n === "$n" ? ", $n: Int" : ""}) { result: addPerson(input: $input) {
+        __typename ... on Person { statements(first: ${n}) { nodes { speaker { mentions(first: ${n}) { nodes { text } } } } } } } }`;
+    const before = await fingerprint(server.database.db);
+    for (const transport of TRANSPORTS) {
+      for (const [query, n] of [
+        [mutation("100"), undefined],
+        [mutation("$n"), 100],
+      ] as const) {
+        const input = { name: `Nobody ${transport} ${n}` };
+        const answer = await sendOver(server, transport, query, { input, n }, `Bearer ${TEST_ADMIN_TOKEN}`);
+        expect(answer.data ?? null, transport).toBeNull();
+        expect(answer.errors?.[0]?.extensions?.code, transport).toBe("QUERY_TOO_COMPLEX");
+      }
+    }
+    expect(await fingerprint(server.database.db)).toBe(before);
   });
 });
 

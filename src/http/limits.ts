@@ -30,8 +30,8 @@ export const LIMITS = {
   aliases: 15,
   tokens: 1_000,
   directives: 10,
-  /** Armor's estimate; it multiplies by literal `first`/`last`, so 40 releases four levels
-   * deep cost about 14,000 and 100 about 36,000. */
+  /** Armor's estimate; it multiplies by `first`/`last` (literals at validation, variables'
+   * values by useVariableCost), so 40 releases four levels deep cost about 14,000. */
   cost: 50_000,
   /** Nesting of arrays and objects inside `variables` and `extensions`. */
   variableDepth: 16,
@@ -51,6 +51,9 @@ const report: GraphQLArmorRejectCallback = (context, error) => {
 };
 const reported = { propagateOnRejection: false, onReject: [report] };
 
+/** Also used to price an operation with its variables (src/http/variable-cost.ts). */
+export const costLimitOptions = { maxCost: LIMITS.cost, ...reported };
+
 export function useArmor(): Plugin {
   return EnvelopArmorPlugin({
     blockFieldSuggestion: { enabled: true, mask: "" },
@@ -58,7 +61,7 @@ export function useArmor(): Plugin {
     maxDepth: { n: LIMITS.depth, flattenFragments: true, ignoreIntrospection: true, ...reported },
     maxAliases: { n: LIMITS.aliases, ...reported },
     maxDirectives: { n: LIMITS.directives, ...reported },
-    costLimit: { maxCost: LIMITS.cost, ...reported },
+    costLimit: costLimitOptions,
   }) as Plugin;
 }
 
