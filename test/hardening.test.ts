@@ -210,7 +210,10 @@ describe("page sizes from variables are priced as literals", () => {
       server.statements.length = 0;
       const [a, b] = [await over(literal), await over(variables)];
       // Nothing ran: no SQL read a person (the feed's own polling may have run meanwhile).
-      expect(server.statements.filter((text) => text.includes('"person"')), name).toEqual([]);
+      expect(
+        server.statements.filter((text) => text.includes('"person"')),
+        name,
+      ).toEqual([]);
       expect(b.status, name).toBe(400);
       expect([b.status, b.payloads], name).toEqual([a.status, a.payloads]);
       expect(b.payloads[0]?.errors?.[0]?.extensions, name).toEqual({ code: "QUERY_TOO_COMPLEX" });
