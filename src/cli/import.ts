@@ -18,6 +18,7 @@ import {
   KINDS,
   type Outcome,
 } from "../facts/import.js";
+import { CliExit, type CliIo, exitCode, line, runMain } from "./io.js";
 import { openForCli } from "./open.js";
 import { messages, RemoteError, remote, TOKEN_HELP } from "./remote.js";
 import { serviceWriter } from "./remote-import.js";
@@ -26,29 +27,26 @@ const USAGE = `usage: npm run import -- FILE [--as NAME]   NAME is recorded as t
        npm run import -- FILE --url http://HOST:PORT/graphql [--token TOKEN]
                                   through the running service (${TOKEN_HELP})`;
 
-function fail(message: string): never {
-  console.error(message);
-  process.exit(2);
-}
+const fail = (message: string) => new CliExit(2, message);
 
 function readFacts(path: string): FactsFile {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (error) {
-    fail(`Cannot read ${path}: ${(error as Error).message}`);
+    throw fail(`Cannot read ${path}: ${(error as Error).message}`);
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    fail(`${path} is not JSON: ${(error as Error).message}`);
+    throw fail(`${path} is not JSON: ${(error as Error).message}`);
   }
   try {
     return checkFactsFile(value);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    fail(
+    throw fail(
       `${path} is not a facts file:\n${error.fields.map((f) => `  ${f.path.join(".") || "(file)"}: ${f.message}`).join("\n")}`,
     );
   }
@@ -56,71 +54,84 @@ function readFacts(path: string): FactsFile {
 
 const total = (file: FactsFile) => KINDS.reduce((n, k) => n + (file[k]?.length ?? 0), 0);
 
-function printSummary(summary: ImportSummary): void {
-  console.log(`${"".padEnd(15)} ${"added".padStart(7)} ${"duplicate".padStart(10)} ${"rejected".padStart(9)}`);
+function printSummary(summary: ImportSummary, out: NodeJS.WritableStream): void {
+  line(out, `${"".padEnd(15)} ${"added".padStart(7)} ${"duplicate".padStart(10)} ${"rejected".padStart(9)}`);
   for (const kind of KINDS) {
     const s = summary[kind];
-    console.log(
+    line(
+      out,
       `${kind.padEnd(15)} ${String(s.added).padStart(7)} ${String(s.duplicate).padStart(10)} ${String(s.rejected).padStart(9)}`,
     );
   }
-  for (const r of summary.rejected) console.log(`rejected ${r.kind} ${r.key}: ${r.reason}`);
+  for (const r of summary.rejected) line(out, `rejected ${r.kind} ${r.key}: ${r.reason}`);
 }
 
 type Options = { as: { type: "string" }; url: { type: "string" }; token: { type: "string" } };
-let parsed: ReturnType<typeof parseArgs<{ options: Options; allowPositionals: true }>>;
-try {
-  parsed = parseArgs({
-    options: { as: { type: "string" }, url: { type: "string" }, token: { type: "string" } },
-    allowPositionals: true,
-  });
-} catch (error) {
-  fail(`${(error as Error).message}\n${USAGE}`);
-}
-const [path, ...extra] = parsed.positionals;
-if (!path || extra.length > 0) fail(USAGE);
-const { url, token } = parsed.values;
-if (url && parsed.values.as)
-  fail(`--as is for a local import; through the service, the key's name is the actor.\n${USAGE}`);
-if (token && !url) fail(USAGE);
-const actor = parsed.values.as ?? `import:${basename(path)}`;
-const facts = readFacts(path);
 
-const config = loadConfig();
-const bar = process.stdout.isTTY
-  ? new cliProgress.SingleBar(
-      { format: "importing [{bar}] {value}/{total} {kind}", stream: process.stdout, hideCursor: true },
-      cliProgress.Presets.shades_classic,
-    )
-  : undefined;
-const onRecord = (outcome: Outcome, done: number) => bar?.update(done, { kind: outcome.kind });
-
-async function importLocally(): Promise<ImportSummary> {
-  const database = await openForCli(config, 2);
+async function importCli(argv: string[], io: CliIo): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs<{ options: Options; allowPositionals: true }>>;
   try {
+    parsed = parseArgs({
+      args: argv,
+      options: { as: { type: "string" }, url: { type: "string" }, token: { type: "string" } },
+      allowPositionals: true,
+    });
+  } catch (error) {
+    throw fail(`${(error as Error).message}\n${USAGE}`);
+  }
+  const [path, ...extra] = parsed.positionals;
+  if (!path || extra.length > 0) throw fail(USAGE);
+  const { url, token } = parsed.values;
+  if (url && parsed.values.as) {
+    throw fail(`--as is for a local import; through the service, the key's name is the actor.\n${USAGE}`);
+  }
+  if (token && !url) throw fail(USAGE);
+  const actor = parsed.values.as ?? `import:${basename(path)}`;
+  const facts = readFacts(path);
+
+  const config = loadConfig(io.env);
+  const bar = io.stdout.isTTY
+    ? new cliProgress.SingleBar(
+        { format: "importing [{bar}] {value}/{total} {kind}", stream: io.stdout, hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  const onRecord = (outcome: Outcome, done: number) => bar?.update(done, { kind: outcome.kind });
+
+  async function importLocally(): Promise<ImportSummary> {
+    const database = await openForCli(config, 2);
+    try {
+      bar?.start(total(facts), 0, { kind: "" });
+      return await importFacts(database.db, facts, actor, onRecord);
+    } finally {
+      await database.close();
+    }
+  }
+
+  async function importThroughService(serviceUrl: string): Promise<ImportSummary> {
+    const call = remote(serviceUrl, token ?? config.clientToken);
+    // Ask once before the first record, so that a wrong URL or token is one clear message.
+    const probe = await call<{ apiKeys?: unknown }>("{ apiKeys { name } }");
+    if (!probe.data?.apiKeys) throw new RemoteError(`The service at ${serviceUrl} refused: ${messages(probe)}`);
     bar?.start(total(facts), 0, { kind: "" });
-    return await importFacts(database.db, facts, actor, onRecord);
-  } finally {
-    await database.close();
+    return importRecords(serviceWriter(call), facts, onRecord);
+  }
+
+  try {
+    const summary = url ? await importThroughService(url) : await importLocally();
+    bar?.stop();
+    printSummary(summary, io.stdout);
+    return summary.rejected.length > 0 ? 1 : 0;
+  } catch (error) {
+    bar?.stop();
+    if (!(error instanceof RemoteError)) throw error;
+    throw fail(error.message);
   }
 }
 
-async function importThroughService(serviceUrl: string): Promise<ImportSummary> {
-  const call = remote(serviceUrl, token ?? config.clientToken);
-  // Ask once before the first record, so that a wrong URL or token is one clear message.
-  const probe = await call<{ apiKeys?: unknown }>("{ apiKeys { name } }");
-  if (!probe.data?.apiKeys) throw new RemoteError(`The service at ${serviceUrl} refused: ${messages(probe)}`);
-  bar?.start(total(facts), 0, { kind: "" });
-  return importRecords(serviceWriter(call), facts, onRecord);
+/** `npm run import -- …` with these arguments, environment and streams; resolves to its exit code. */
+export function runImportCli(argv: string[], io: CliIo): Promise<number> {
+  return exitCode(io, () => importCli(argv, io));
 }
 
-try {
-  const summary = url ? await importThroughService(url) : await importLocally();
-  bar?.stop();
-  printSummary(summary);
-  process.exitCode = summary.rejected.length > 0 ? 1 : 0;
-} catch (error) {
-  bar?.stop();
-  if (!(error instanceof RemoteError)) throw error;
-  fail(error.message);
-}
+if (import.meta.main) await runMain(runImportCli);

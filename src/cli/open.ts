@@ -4,6 +4,7 @@ import type { Config } from "../config.js";
 import { type Database, databaseOptions, openDatabase } from "../db/client.js";
 import { DataDirLockedError, LOCKED_EXIT_CODE } from "../db/lock.js";
 import { migrate } from "../db/migrate.js";
+import { CliExit } from "./io.js";
 
 export async function openForCli(config: Config, poolMax?: number): Promise<Database> {
   let database: Database;
@@ -11,8 +12,7 @@ export async function openForCli(config: Config, poolMax?: number): Promise<Data
     database = await openDatabase({ ...databaseOptions(config), poolMax });
   } catch (error) {
     if (!(error instanceof DataDirLockedError)) throw error;
-    console.error(error.message);
-    process.exit(LOCKED_EXIT_CODE);
+    throw new CliExit(LOCKED_EXIT_CODE, error.message);
   }
   await migrate(database);
   return database;

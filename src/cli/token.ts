@@ -7,6 +7,7 @@
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config.js";
 import { checkKeyName, createKey, KeyError, type KeyInfo, listKeys, revokeKey } from "../keys.js";
+import { CliExit, type CliIo, exitCode, line, runMain } from "./io.js";
 import { openForCli } from "./open.js";
 import { messages, type Remote, RemoteError, remote, TOKEN_HELP } from "./remote.js";
 
@@ -16,33 +17,7 @@ const USAGE = `usage: npm run token -- create NAME   mint a key; the token is pr
 options: --url http://HOST:PORT/graphql   do it through the running service (${TOKEN_HELP})
          --token TOKEN                    an admin token for --url`;
 
-function usage(): never {
-  console.error(USAGE);
-  process.exit(2);
-}
-
-let parsed: ReturnType<
-  typeof parseArgs<{ options: { url: { type: "string" }; token: { type: "string" } }; allowPositionals: true }>
->;
-try {
-  parsed = parseArgs({ options: { url: { type: "string" }, token: { type: "string" } }, allowPositionals: true });
-} catch {
-  usage();
-}
-const [command, name, ...extra] = parsed.positionals;
-const needsName = command === "create" || command === "revoke";
-if (!(needsName || command === "list") || (needsName && !name) || (!needsName && name) || extra.length > 0) usage();
-if (parsed.values.token && !parsed.values.url) usage();
-
-// A bad name is refused before the database or the service is asked.
-if (command === "create") {
-  try {
-    checkKeyName(name as string);
-  } catch (error) {
-    console.error((error as Error).message);
-    process.exit(1);
-  }
-}
+const usage = () => new CliExit(2, USAGE);
 
 type Keys = {
   create(name: string): Promise<KeyInfo & { token: string }>;
@@ -89,45 +64,85 @@ function throughService(call: Remote): Keys {
   };
 }
 
-async function run(keys: Keys): Promise<void> {
+type Command = { command: "create" | "revoke" | "list"; name: string };
+
+async function run(keys: Keys, { command, name }: Command, io: CliIo): Promise<void> {
   if (command === "create") {
-    const key = await keys.create(name as string);
-    console.error(`Created key "${key.name}". Its token follows; it is shown only this once:`);
-    console.log(key.token);
+    const key = await keys.create(name);
+    line(io.stderr, `Created key "${key.name}". Its token follows; it is shown only this once:`);
+    line(io.stdout, key.token);
   } else if (command === "revoke") {
-    const key = await keys.revoke(name as string);
-    console.error(`Revoked key "${key.name}" at ${key.revokedAt?.toISOString()}.`);
+    const key = await keys.revoke(name);
+    line(io.stderr, `Revoked key "${key.name}" at ${key.revokedAt?.toISOString()}.`);
   } else {
     const list = await keys.list();
-    if (list.length === 0) console.error("No keys yet: npm run token -- create NAME");
+    if (list.length === 0) line(io.stderr, "No keys yet: npm run token -- create NAME");
     for (const key of list) {
       const state = key.revokedAt ? `revoked ${key.revokedAt.toISOString()}` : "active";
-      console.log(`${key.name.padEnd(24)} created ${key.createdAt.toISOString()}  ${state}`);
+      line(io.stdout, `${key.name.padEnd(24)} created ${key.createdAt.toISOString()}  ${state}`);
     }
   }
 }
 
-const config = loadConfig();
-try {
-  if (parsed.values.url) {
-    await run(throughService(remote(parsed.values.url, parsed.values.token ?? config.clientToken)));
-  } else {
-    const database = await openForCli(config, 1);
+async function token(argv: string[], io: CliIo): Promise<number> {
+  let parsed: ReturnType<
+    typeof parseArgs<{ options: { url: { type: "string" }; token: { type: "string" } }; allowPositionals: true }>
+  >;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { url: { type: "string" }, token: { type: "string" } },
+      allowPositionals: true,
+    });
+  } catch {
+    throw usage();
+  }
+  const [command, name, ...extra] = parsed.positionals;
+  const needsName = command === "create" || command === "revoke";
+  if (!(needsName || command === "list") || (needsName && !name) || (!needsName && name) || extra.length > 0) {
+    throw usage();
+  }
+  if (parsed.values.token && !parsed.values.url) throw usage();
+  const job: Command = { command, name: name ?? "" };
+
+  // A bad name is refused before the database or the service is asked.
+  if (command === "create") {
     try {
-      const { db } = database;
-      await run({ create: (n) => createKey(db, n), revoke: (n) => revokeKey(db, n), list: () => listKeys(db) });
-    } finally {
-      await database.close();
+      checkKeyName(job.name);
+    } catch (error) {
+      throw new CliExit(1, (error as Error).message);
     }
   }
-} catch (error) {
-  if (error instanceof KeyError) {
-    console.error(error.message);
-    process.exitCode = 1;
-  } else if (error instanceof RemoteError) {
-    console.error(error.message);
-    process.exitCode = 2;
-  } else {
+
+  const config = loadConfig(io.env);
+  try {
+    if (parsed.values.url) {
+      await run(throughService(remote(parsed.values.url, parsed.values.token ?? config.clientToken)), job, io);
+    } else {
+      const database = await openForCli(config, 1);
+      try {
+        const { db } = database;
+        const keys: Keys = {
+          create: (n) => createKey(db, n),
+          revoke: (n) => revokeKey(db, n),
+          list: () => listKeys(db),
+        };
+        await run(keys, job, io);
+      } finally {
+        await database.close();
+      }
+    }
+  } catch (error) {
+    if (error instanceof KeyError) throw new CliExit(1, error.message);
+    if (error instanceof RemoteError) throw new CliExit(2, error.message);
     throw error;
   }
+  return 0;
 }
+
+/** `npm run token -- …` with these arguments, environment and streams; resolves to its exit code. */
+export function runTokenCli(argv: string[], io: CliIo): Promise<number> {
+  return exitCode(io, () => token(argv, io));
+}
+
+if (import.meta.main) await runMain(runTokenCli);
