@@ -1,6 +1,7 @@
 // `npm run token -- … --url` and `npm run import -- FILE --url`: the CLIs doing their jobs
 // through a running service (here in this process) with an admin token, never opening the
-// database themselves: the same output and exit codes as when they open it.
+// database themselves: the same output and exit codes as when they open it. The CLIs run in this
+// process, but for the progress bar, which needs a terminal.
 import { execFile, spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,14 +9,14 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MUTATIONS } from "./support/admin.js";
-import { runCli } from "./support/cli.js";
+import { runInProcess } from "./support/cli.js";
 import { startServer, TEST_ADMIN_TOKEN, type TestServer } from "./support/server.js";
 
 const root = new URL("..", import.meta.url).pathname;
 const hasScript = spawnSync("script", ["--version"]).status === 0;
 
 let server: TestServer;
-// No DATABASE_URL or DATA_DIR reaches the CLIs (runCli drops them): only the service can help.
+// No DATABASE_URL or DATA_DIR reaches the CLIs (they get `env` alone): only the service can help.
 const env = { EXCHANGE_GRAPH_TOKEN: TEST_ADMIN_TOKEN };
 beforeAll(async () => {
   server = await startServer({ seed: false });
@@ -32,7 +33,7 @@ const file = (name: string, content: unknown) => {
 
 describe("the CLIs through a running service", { timeout: 180_000 }, () => {
   it("token: create, list and revoke over --url; the revocation holds at once", async () => {
-    const token = (...args: string[]) => runCli("token", [...args, "--url", server.url], env);
+    const token = (...args: string[]) => runInProcess("token", [...args, "--url", server.url], env);
     const created = await token("create", "remote-bot");
     expect(created.code).toBe(0);
     const minted = created.stdout.trim();
@@ -61,8 +62,8 @@ describe("the CLIs through a running service", { timeout: 180_000 }, () => {
 
     const [unknown, wrongToken, noToken] = await Promise.all([
       token("revoke", "nobody"),
-      runCli("token", ["list", "--url", server.url, "--token", "not-a-key"], {}),
-      runCli("token", ["list", "--url", server.url], {}),
+      runInProcess("token", ["list", "--url", server.url, "--token", "not-a-key"], {}),
+      runInProcess("token", ["list", "--url", server.url], {}),
     ]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/No key is named "nobody"/);
@@ -89,7 +90,7 @@ describe("the CLIs through a running service", { timeout: 180_000 }, () => {
 
   it("import: the same report and exit codes as a local import, written by the key", async () => {
     const path = file("small.json", small);
-    const run = await runCli("import", [path, "--url", server.url], env);
+    const run = await runInProcess("import", [path, "--url", server.url], env);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/^sources\s+1\s+0\s+0$/m);
@@ -100,7 +101,7 @@ describe("the CLIs through a running service", { timeout: 180_000 }, () => {
     expect(run.stdout).toMatch(/^rejected sentences x3: .*termMonths: is required when kind is TERM/m);
     expect(run.stdout).toMatch(/^rejected sentences x4: .*termMonths.*Int cannot represent/m);
 
-    const again = await runCli("import", [path, "--url", server.url], env);
+    const again = await runInProcess("import", [path, "--url", server.url], env);
     expect(again.code).toBe(1);
     expect(again.stdout).toMatch(/^sources\s+0\s+1\s+0$/m);
     expect(again.stdout).toMatch(/^persons\s+0\s+1\s+1$/m);
@@ -115,16 +116,16 @@ describe("the CLIs through a running service", { timeout: 180_000 }, () => {
       new Set(["ADMIN_TOKEN"]),
     );
 
-    const clean = await runCli(
+    const clean = await runInProcess(
       "import",
       [file("clean.json", { sources: [{ publisher: "Clean Wire" }] }), "--url", server.url],
       env,
     );
     expect(clean.code).toBe(0);
     const [refused, unreachable, withAs] = await Promise.all([
-      runCli("import", [path, "--url", server.url, "--token", "not-a-key"], {}),
-      runCli("import", [path, "--url", "http://127.0.0.1:1/graphql"], env),
-      runCli("import", [path, "--url", server.url, "--as", "someone"], env),
+      runInProcess("import", [path, "--url", server.url, "--token", "not-a-key"], {}),
+      runInProcess("import", [path, "--url", "http://127.0.0.1:1/graphql"], env),
+      runInProcess("import", [path, "--url", server.url, "--as", "someone"], env),
     ]);
     for (const failed of [refused, unreachable, withAs]) {
       expect(failed.code).toBe(2);

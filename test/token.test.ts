@@ -1,11 +1,12 @@
 // `npm run token -- create|list|revoke`: the token is printed once, only its hash is stored, a
 // minted key can write (and is named in the audit log) until it is revoked, then it is refused.
+// The CLI runs in this process; `npm run` itself (a child) where its real stdout and exit code count.
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rowsOf } from "../src/db/rows.js";
 import { MUTATIONS } from "./support/admin.js";
-import { type CliDatabase, cliDatabase, runCli, serve } from "./support/cli.js";
+import { type CliDatabase, cliDatabase, runInProcess, runNpm, serve } from "./support/cli.js";
 
 let db: CliDatabase;
 beforeAll(async () => {
@@ -15,15 +16,16 @@ afterAll(async () => {
   await db?.drop();
 });
 
-const token = (...args: string[]) => runCli("token", args, db.env);
+const token = (...args: string[]) => runInProcess("token", args, db.env);
 const addSource = (title: string) => ({ input: { publisher: "Token Test Wire", title } });
 
-// Child processes are slow on a loaded machine (tsx start, PGlite open): allow them time.
+// Child processes are slow on a loaded machine (npm and tsx start, PGlite open): allow them time.
 describe("npm run token", { timeout: 120_000 }, () => {
   let minted: string;
 
   it("create prints a new token once, alone on stdout, and stores only its hash", async () => {
-    const created = await token("create", "ci-bot");
+    // As documented: TOKEN=$(npm run -s token -- create ci-bot)
+    const created = await runNpm("token", ["create", "ci-bot"], db.env);
     expect(created.code).toBe(0);
     minted = created.stdout.trim();
     expect(minted).toMatch(/^egk_[A-Za-z0-9_-]{43}$/);
@@ -45,9 +47,14 @@ describe("npm run token", { timeout: 120_000 }, () => {
 
   it("refuses a second key of the same name, a malformed name and a reserved one", async () => {
     // Only the first opens the database (PGlite serves one process at a time); bad names and a
-    // missing name are refused before that, so they run side by side.
+    // missing name are refused before that, so they run side by side. One goes through npm.
     const names = ["ci-bot", "bad name!", "ADMIN_TOKEN"];
-    const [usage, ...results] = await Promise.all([token("create"), ...names.map((name) => token("create", name))]);
+    const [usage, ...results] = await Promise.all([
+      token("create"),
+      token("create", "ci-bot"),
+      runNpm("token", ["create", "bad name!"], db.env),
+      token("create", "ADMIN_TOKEN"),
+    ]);
     for (const [i, result] of results.entries()) {
       expect(result?.code, names[i]).toBe(1);
       expect(result?.stdout, names[i]).toBe("");

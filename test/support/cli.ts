@@ -1,12 +1,17 @@
-// Running the npm CLIs (token, import) as child processes against a database the test can open
-// too: the test's own PostgreSQL database when DATABASE_URL is set, else a PGlite folder on disk
-// (memory:// cannot be shared with a child). PGlite serves one process at a time, so a test
-// opens the database only between CLI runs.
+// Running the npm CLIs (token, import) against a database the test can open too: the test's own
+// PostgreSQL database when DATABASE_URL is set, else a PGlite folder on disk (memory:// cannot be
+// shared with a child). In this process (runInProcess), or as `npm run` does, in a child
+// (runCli, runNpm) where the process boundary is what a test is about: real exit codes, stdout.
+// PGlite serves one process at a time, so a test opens the database only between CLI runs.
 import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Writable } from "node:stream";
 import { buildApp } from "../../src/app.js";
+import { runImportCli } from "../../src/cli/import.js";
+import type { Cli } from "../../src/cli/io.js";
+import { runTokenCli } from "../../src/cli/token.js";
 import { loadConfig } from "../../src/config.js";
 import { type Database, openDatabase } from "../../src/db/client.js";
 import { migrate } from "../../src/db/migrate.js";
@@ -53,20 +58,58 @@ export async function cliDatabase(): Promise<CliDatabase> {
   };
 }
 
-/** Runs `tsx src/cli/<script>.ts args…` with the database's environment and no TTY. */
-export function runCli(script: string, args: string[], env: Record<string, string>): Promise<CliResult> {
-  const { DATABASE_URL: _url, DATA_DIR: _dir, ADMIN_TOKEN: _token, ...inherited } = process.env;
-  return new Promise((resolve) => {
-    execFile(
-      join(root, "node_modules/.bin/tsx"),
-      [join(root, `src/cli/${script}.ts`), ...args],
-      { cwd: root, env: { ...inherited, LOG_LEVEL: "silent", ...env }, timeout: 180_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
+const CLIS: Record<"token" | "import", Cli> = { token: runTokenCli, import: runImportCli };
+
+/** A stream that keeps what is written to it, as the text a child would have printed. */
+function capture(): { stream: Writable; text(): string } {
+  let text = "";
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      text += String(chunk);
+      done();
+    },
   });
+  return { stream, text: () => text };
+}
+
+/** The CLI in this process, given only `env` (nothing of the test's own environment). */
+export async function runInProcess(
+  cli: keyof typeof CLIS,
+  args: string[],
+  env: Record<string, string>,
+): Promise<CliResult> {
+  const [stdout, stderr] = [capture(), capture()];
+  const code = await CLIS[cli](args, {
+    env: { LOG_LEVEL: "silent", ...env },
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+  });
+  return { code, stdout: stdout.text(), stderr: stderr.text() };
+}
+
+/** The environment of a child CLI: the test's, without its database or admin token, plus `env`. */
+function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _url, DATA_DIR: _dir, ADMIN_TOKEN: _token, ...inherited } = process.env;
+  return { ...inherited, LOG_LEVEL: "silent", ...env };
+}
+
+function runChild(file: string, args: string[], env: Record<string, string>): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(file, args, { cwd: root, env: childEnv(env), timeout: 180_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** Runs `tsx src/cli/<script>.ts args…` in a child with the database's environment and no TTY. */
+export function runCli(script: string, args: string[], env: Record<string, string>): Promise<CliResult> {
+  return runChild(join(root, "node_modules/.bin/tsx"), [join(root, `src/cli/${script}.ts`), ...args], env);
+}
+
+/** Runs `npm run -s <script> -- args…` in a child, as a user would. */
+export function runNpm(script: string, args: string[], env: Record<string, string>): Promise<CliResult> {
+  return runChild("npm", ["run", "-s", script, "--", ...args], env);
 }
 
 export type CliServer = {
