@@ -31,6 +31,7 @@ const TABLES = [
   "statement_subject",
   "statement_source",
   "feed_event",
+  "fact_version",
   "audit",
 ];
 
@@ -67,6 +68,7 @@ function expectedCounts(): Record<string, number> {
   const n = (kind: string) => facts[kind]?.length ?? 0;
   const links = (kind: string, field: string) =>
     (facts[kind] ?? []).reduce((sum, rec) => sum + new Set((rec[field] as unknown[] | undefined) ?? []).size, 0);
+  const records = Object.values(facts).reduce((sum, list) => sum + list.length, 0);
   return {
     source: n("sources"),
     person: n("persons"),
@@ -80,8 +82,10 @@ function expectedCounts(): Record<string, number> {
     statement: n("statements"),
     statement_subject: links("statements", "subjectKeys"),
     statement_source: links("statements", "sourceKeys"),
-    feed_event: n("releases") + n("statements"),
-    audit: Object.values(facts).reduce((sum, list) => sum + list.length, 0),
+    // Every fact added is one feed event, one first version and one audit row.
+    feed_event: records,
+    fact_version: records,
+    audit: records,
   };
 }
 

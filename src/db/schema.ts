@@ -4,6 +4,7 @@ import {
   auditTable,
   exchangeEventSourceTable,
   exchangeEventTable,
+  factVersionTable,
   feedEventTable,
   feedHeadTable,
   personSourceTable,
@@ -21,6 +22,7 @@ import {
 export * from "./tables.js";
 
 export const tables = {
+  factVersion: factVersionTable,
   source: sourceTable,
   person: personTable,
   personSource: personSourceTable,

@@ -8,6 +8,7 @@ import {
   date,
   index,
   integer,
+  jsonb,
   pgEnum,
   primaryKey,
   snakeCase,
@@ -36,6 +37,20 @@ const recordedAt = () => timestamp({ withTimezone: true, mode: "string", precisi
 /** Which admin key wrote the row; null for the built-in data set. */
 const recordedBy = () => text();
 
+/**
+ * What every kind of fact carries besides its own fields: its version (1 as first recorded, one
+ * more per correction or retraction; every version is kept in fact_version) and, once it is
+ * retracted, when, why, by whom and on which sources. A retracted fact is kept: it leaves lists,
+ * counts and search, and `node(id:)` still answers it.
+ */
+const factColumns = () => ({
+  version: integer().notNull().default(1),
+  retractedAt: timestamp({ withTimezone: true, mode: "string", precision: 6 }),
+  retractionReason: text(),
+  retractedBy: text(),
+  retractionSourceIds: integer().array(),
+});
+
 export const sourceTable = table(
   "source",
   {
@@ -48,6 +63,7 @@ export const sourceTable = table(
     description: text(),
     recordedAt: recordedAt(),
     recordedBy: recordedBy(),
+    ...factColumns(),
   },
   (t) => [
     unique().on(t.url),
@@ -72,6 +88,9 @@ export const personTable = table(
     searchKey: text().notNull().generatedAlwaysAs(sql`person_search_key(name, aliases)`),
     recordedAt: recordedAt(),
     recordedBy: recordedBy(),
+    ...factColumns(),
+    /** Set by mergePersons on the person merged away: the person who now holds its facts. */
+    mergedIntoId: integer().references((): AnyPgColumn => personTable.id),
   },
   (t) => [
     check("person_slug_format", sql`${t.slug} ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`),
@@ -115,6 +134,7 @@ export const sentenceTable = table(
     confidence: confidenceEnum(),
     recordedAt: recordedAt(),
     recordedBy: recordedBy(),
+    ...factColumns(),
   },
   (t) => [
     check("sentence_country_code", country(t.country)),
@@ -155,6 +175,7 @@ export const exchangeEventTable = table(
     confidence: confidenceEnum(),
     recordedAt: recordedAt(),
     recordedBy: recordedBy(),
+    ...factColumns(),
   },
   (t) => [
     check("exchange_event_slug_format", sql`${t.slug} ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`),
@@ -195,6 +216,7 @@ export const releaseTable = table(
     confidence: confidenceEnum(),
     recordedAt: recordedAt(),
     recordedBy: recordedBy(),
+    ...factColumns(),
   },
   (t) => [
     check("release_from_country_code", country(t.fromCountry)),
@@ -240,6 +262,7 @@ export const statementTable = table(
     confidence: confidenceEnum(),
     recordedAt: recordedAt(),
     recordedBy: recordedBy(),
+    ...factColumns(),
   },
   (t) => [
     check("statement_text_not_blank", notBlank(t.text)),
@@ -279,9 +302,45 @@ export const statementSourceTable = table(
   (t) => [primaryKey({ columns: [t.statementId, t.sourceId] }), index().on(t.sourceId)],
 );
 
+/** The kinds of fact, as the feed, the history and the audit log name them. */
+export const FACT_KIND_NAMES = ["source", "person", "sentence", "exchangeEvent", "release", "statement"] as const;
+const kindCheck = (column: AnyPgColumn) =>
+  sql`${column} IN ('source', 'person', 'sentence', 'exchangeEvent', 'release', 'statement')`;
+export const FACT_CHANGES = ["ADDED", "UPDATED", "RETRACTED", "MERGED"] as const;
+const changeCheck = (column: AnyPgColumn) => sql`${column} IN ('ADDED', 'UPDATED', 'RETRACTED', 'MERGED')`;
+
 /**
- * The feed: one row per added fact, appended in the writer's transaction. `position` is taken
- * from `feed_head` under its row lock, so positions are gapless and follow commit order.
+ * Every version of every fact, never updated or deleted: `values` holds the fact's fields as
+ * the API's Update…Input names them (ids as database ids), so the facts as recorded at any
+ * instant are the latest version of each with `recorded_at` at or before it (docs/history.md).
+ */
+export const factVersionTable = table(
+  "fact_version",
+  {
+    kind: text().notNull(),
+    entityId: integer().notNull(),
+    version: integer().notNull(),
+    change: text().notNull(),
+    reason: text(),
+    changedFields: text().array().notNull().default(sql`'{}'::text[]`),
+    values: jsonb().notNull(),
+    recordedAt: recordedAt(),
+    recordedBy: recordedBy(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.kind, t.entityId, t.version] }),
+    check("fact_version_kind", kindCheck(t.kind)),
+    check("fact_version_change", changeCheck(t.change)),
+    check("fact_version_positive", sql`${t.version} >= 1`),
+    index().on(t.recordedAt),
+  ],
+);
+
+/**
+ * The feed: one row per change of a fact (addition, correction, retraction, merge), appended
+ * in the writer's transaction. `position` is taken from `feed_head` under its row lock, so
+ * positions are gapless and follow commit order. `version` names the fact_version row that
+ * holds the fact's values at that change, so a replay filters on what was true then.
  */
 export const feedEventTable = table(
   "feed_event",
@@ -289,9 +348,15 @@ export const feedEventTable = table(
     position: bigint({ mode: "number" }).primaryKey(),
     kind: text().notNull(),
     entityId: integer().notNull(),
+    change: text().notNull().default("ADDED"),
+    version: integer().notNull().default(1),
     recordedAt: recordedAt(),
   },
-  (t) => [check("feed_event_kind", sql`${t.kind} IN ('release', 'statement')`)],
+  (t) => [
+    check("feed_event_kind", kindCheck(t.kind)),
+    check("feed_event_change", changeCheck(t.change)),
+    index().on(t.kind, t.entityId),
+  ],
 );
 
 export const feedHeadTable = table(
@@ -326,6 +391,11 @@ export const auditTable = table(
     entity: text().notNull(),
     entityId: integer(),
     at: recordedAt(),
+    /** Why, for corrections, retractions and merges. */
+    reason: text(),
+    /** The fact's values before and after the write (null before an addition). */
+    before: jsonb(),
+    after: jsonb(),
   },
   (t) => [index().on(t.at, t.id), index().on(t.actor, t.id)],
 );

@@ -25,6 +25,8 @@ export class ConflictError extends Error {
     message: string,
     /** The row that already holds this fact, so an importer can treat it as a duplicate. */
     readonly existingId?: number,
+    /** The standing facts that forbid a retraction. */
+    readonly blocking: { typename: string; id: number }[] = [],
   ) {
     super(message);
   }

@@ -1,10 +1,11 @@
 // Persons, keyed by a readable slug made from the name unless one is given.
-import { eq } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { personSourceTable, personTable } from "../db/tables.js";
-import { ConflictError, NotFoundError, ValidationError } from "./errors.js";
-import { type PersonInput, type PersonPatch, parseInput, personInput, personPatch } from "./input.js";
-import { type Actor, audit, conflictOnRace, exists, link, type PersonRow, requireSources } from "./support.js";
+import { addFact, type FactSpec, standingThrough, standingWhere } from "./change.js";
+import { ConflictError, ValidationError } from "./errors.js";
+import { type PersonInput, personInput } from "./input.js";
+import { type Actor, exists, type PersonRow, requireSources } from "./support.js";
 
 export type { PersonRow };
 
@@ -33,69 +34,57 @@ export function slugify(name: string): string {
     .replace(/-+$/, "");
 }
 
-export async function addPerson(db: Db, raw: PersonInput, actor: Actor): Promise<PersonRow> {
-  const input = parseInput(personInput, raw);
+export const personSpec: FactSpec<typeof personInput> = {
+  kind: "person",
+  typename: "Person",
+  noun: "person",
+  table: personTable,
+  input: personInput,
+  check: async (tx, input, selfId) => {
+    const slug = slugOf(input);
+    await requireSources(tx, input.sourceIds);
+    const same = await exists(
+      tx
+        .select()
+        .from(personTable)
+        .where(and(eq(personTable.slug, slug), selfId === undefined ? undefined : ne(personTable.id, selfId)))
+        .limit(1),
+    );
+    if (same) throw new ConflictError(`A person with slug "${slug}" exists already (${same.name}).`, same.id);
+  },
+  columns: ({ sourceIds: _, ...values }) => ({ ...values, slug: slugOf(values) }),
+  links: [
+    {
+      field: "sourceIds",
+      table: personSourceTable,
+      own: personSourceTable.personId,
+      row: (personId, sourceId) => ({ personId, sourceId }),
+    },
+  ],
+  duplicate: "A person with this slug exists already.",
+};
+
+function slugOf(input: { slug?: string | null | undefined; name: string }): string {
   const slug = input.slug ?? slugify(input.name);
   if (!slug)
     throw new ValidationError([
       { path: ["slug"], message: "is required when the name has no Latin letters or digits" },
     ]);
-  return db.transaction(async (tx) => {
-    await requireSources(tx, input.sourceIds);
-    const same = await exists(tx.select().from(personTable).where(eq(personTable.slug, slug)).limit(1));
-    if (same) throw new ConflictError(`A person with slug "${slug}" exists already (${same.name}).`, same.id);
-    const { sourceIds, ...values } = input;
-    const [row] = await conflictOnRace(
-      () =>
-        tx
-          .insert(personTable)
-          .values({ ...values, slug, recordedBy: actor })
-          .returning(),
-      `A person with slug "${slug}" exists already.`,
-    );
-    if (!row) throw new Error("insert returned no row");
-    await link(
-      tx,
-      personSourceTable,
-      sourceIds.map((sourceId) => ({ personId: row.id, sourceId })),
-    );
-    await audit(tx, actor, "addPerson", "person", row.id);
-    return row;
-  });
+  return slug;
 }
 
-export async function updatePerson(db: Db, id: number, raw: PersonPatch, actor: Actor): Promise<PersonRow> {
-  const input = parseInput(personPatch, raw);
-  return db.transaction(async (tx) => {
-    const [current] = await tx.select().from(personTable).where(eq(personTable.id, id)).for("update");
-    if (!current) throw new NotFoundError(`No person with this id.`, ["id"]);
-    if (input.sourceIds) await requireSources(tx, input.sourceIds);
-    if (input.slug && input.slug !== current.slug) {
-      const same = await exists(tx.select().from(personTable).where(eq(personTable.slug, input.slug)).limit(1));
-      if (same) throw new ConflictError(`A person with slug "${input.slug}" exists already (${same.name}).`, same.id);
-    }
-    const { sourceIds, ...patch } = input;
-    const values = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-    for (const required of ["name", "slug", "aliases", "nationalities"] as const) {
-      if (required in values && values[required] === null) {
-        throw new ValidationError([{ path: [required], message: "cannot be cleared" }]);
-      }
-    }
-    const [row] = await conflictOnRace(
-      () =>
-        Object.keys(values).length > 0
-          ? tx.update(personTable).set(values).where(eq(personTable.id, id)).returning()
-          : Promise.resolve([current]),
-      "Another person has this slug.",
-    );
-    if (!row) throw new Error("update returned no row");
-    if (sourceIds)
-      await link(
-        tx,
-        personSourceTable,
-        sourceIds.map((sourceId) => ({ personId: id, sourceId })),
-      );
-    await audit(tx, actor, "updatePerson", "person", id);
-    return row;
-  });
+export const addPerson = (db: Db, raw: PersonInput, actor: Actor) =>
+  addFact<typeof personInput, PersonRow>(db, personSpec, raw, actor);
+
+/**
+ * The standing facts about a person: what a retraction would strand. (A merge moves them
+ * instead.)
+ */
+export async function factsOfPerson(tx: Db, id: number) {
+  return [
+    ...(await standingWhere(tx, "sentence", "person_id", id, "Sentence")),
+    ...(await standingWhere(tx, "release", "person_id", id, "Release")),
+    ...(await standingWhere(tx, "statement", "speaker_id", id, "Statement")),
+    ...(await standingThrough(tx, "statement_subject", "person_id", "statement", "statement_id", id, "Statement")),
+  ];
 }

@@ -1,28 +1,22 @@
-// Releases: at most one per person and exchange, and one per person and day. Appended to the
-// feed in the same transaction, for releaseAdded subscribers.
-import { and, eq, sql } from "drizzle-orm";
+// Releases: at most one per person and exchange, and one per person and day.
+import { and, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { releaseSourceTable, releaseTable, sentenceTable } from "../db/tables.js";
-import { appendFeedEvent } from "../feed/append.js";
+import { addFact, type FactSpec } from "./change.js";
 import { ConflictError, type FieldProblem, NotFoundError, ValidationError } from "./errors.js";
-import { parseInput, type ReleaseInput, releaseInput } from "./input.js";
-import {
-  type Actor,
-  audit,
-  conflictOnRace,
-  exists,
-  link,
-  lockFact,
-  requireExchange,
-  requirePerson,
-  requireSources,
-} from "./support.js";
+import { type ReleaseInput, releaseInput } from "./input.js";
+import { type Actor, exists, requireExchange, requirePerson, requireSources } from "./support.js";
 
 export type ReleaseRow = typeof releaseTable.$inferSelect;
 
-export async function addRelease(db: Db, raw: ReleaseInput, actor: Actor): Promise<ReleaseRow> {
-  const input = parseInput(releaseInput, raw);
-  return db.transaction(async (tx) => {
+export const releaseSpec: FactSpec<typeof releaseInput> = {
+  kind: "release",
+  typename: "Release",
+  noun: "release",
+  table: releaseTable,
+  input: releaseInput,
+  lockKey: (input) => `release:${input.personId}`,
+  check: async (tx, input, selfId) => {
     const person = await requirePerson(tx, input.personId, "personId");
     const problems: FieldProblem[] = [];
     if (input.toCountry && input.toCountry === input.fromCountry) {
@@ -45,7 +39,11 @@ export async function addRelease(db: Db, raw: ReleaseInput, actor: Actor): Promi
     }
     if (input.sentenceId != null) {
       const [sentence] = await tx.select().from(sentenceTable).where(eq(sentenceTable.id, input.sentenceId));
-      if (!sentence) throw new NotFoundError("No sentence with the id given in sentenceId.", ["sentenceId"]);
+      if (!sentence || sentence.retractedAt)
+        throw new NotFoundError(
+          sentence ? "The sentence given in sentenceId was retracted." : "No sentence with the id given in sentenceId.",
+          ["sentenceId"],
+        );
       if (sentence.personId !== input.personId) {
         problems.push({ path: ["sentenceId"], message: "is a sentence of another person" });
       }
@@ -55,13 +53,13 @@ export async function addRelease(db: Db, raw: ReleaseInput, actor: Actor): Promi
     }
     if (problems.length > 0) throw new ValidationError(problems);
     await requireSources(tx, input.sourceIds);
-    await lockFact(tx, `release:${input.personId}`);
     const same = await exists(
       tx
         .select()
         .from(releaseTable)
         .where(
           and(
+            selfId === undefined ? undefined : ne(releaseTable.id, selfId),
             eq(releaseTable.personId, input.personId),
             input.exchangeId != null
               ? sql`(${releaseTable.exchangeId} = ${input.exchangeId} or ${releaseTable.releasedOn} = ${input.releasedOn})`
@@ -71,23 +69,19 @@ export async function addRelease(db: Db, raw: ReleaseInput, actor: Actor): Promi
         .limit(1),
     );
     if (same) throw new ConflictError(`This person's release is already recorded (id ${same.id}).`, same.id);
-    const { sourceIds, ...values } = input;
-    const [row] = await conflictOnRace(
-      () =>
-        tx
-          .insert(releaseTable)
-          .values({ ...values, recordedBy: actor })
-          .returning(),
-      "This person's release is already recorded.",
-    );
-    if (!row) throw new Error("insert returned no row");
-    await link(
-      tx,
-      releaseSourceTable,
-      sourceIds.map((sourceId) => ({ releaseId: row.id, sourceId })),
-    );
-    await audit(tx, actor, "addRelease", "release", row.id);
-    await appendFeedEvent(tx, "release", row.id);
-    return row;
-  });
-}
+  },
+  columns: ({ sourceIds: _, ...values }) => values,
+  links: [
+    {
+      field: "sourceIds",
+      table: releaseSourceTable,
+      own: releaseSourceTable.releaseId,
+      row: (releaseId, sourceId) => ({ releaseId, sourceId }),
+    },
+  ],
+  duplicate: "This person's release is already recorded.",
+};
+
+/** Records a release; subscribers of releaseAdded and releaseChanged hear of it. */
+export const addRelease = (db: Db, raw: ReleaseInput, actor: Actor) =>
+  addFact<typeof releaseInput, ReleaseRow>(db, releaseSpec, raw, actor);

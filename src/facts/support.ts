@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull } from "drizzle-orm";
 import type { PgInsertValue, PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client.js";
 import { auditTable, exchangeEventTable, personTable, sourceTable } from "../db/tables.js";
@@ -29,12 +29,27 @@ export async function conflictOnRace<T>(work: () => Promise<T>, message: string)
 export async function requireSources(tx: Db, ids: number[], path: string[] = ["sourceIds"]): Promise<void> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return;
-  const found = await tx.select({ id: sourceTable.id }).from(sourceTable).where(inArray(sourceTable.id, unique));
+  const found = await tx
+    .select({ id: sourceTable.id, retractedAt: sourceTable.retractedAt })
+    .from(sourceTable)
+    .where(inArray(sourceTable.id, unique));
   const have = new Set(found.map((r) => r.id));
   const missing = unique.filter((id) => !have.has(id));
   if (missing.length > 0) throw new NotFoundError(`No source with id ${missing.join(", ")}.`, path);
+  const retracted = found.filter((r) => r.retractedAt).map((r) => r.id);
+  if (retracted.length > 0)
+    throw new NotFoundError(`The source with id ${retracted.join(", ")} was retracted and cannot be cited.`, path);
 }
 
+/** Why a referenced fact cannot be used: it was retracted, or (a person) merged into another. */
+function notStanding(noun: string, path: string, row: { retractedAt: string | null; mergedIntoId?: number | null }) {
+  if (row.mergedIntoId)
+    return new NotFoundError(`The ${noun} given in ${path} was merged into another person; use that one.`, [path]);
+  if (row.retractedAt) return new NotFoundError(`The ${noun} given in ${path} was retracted.`, [path]);
+  return undefined;
+}
+
+/** An audit row for a write that is not a fact (API keys); facts are audited by change.ts. */
 export async function audit(tx: Db, actor: Actor, action: string, entity: string, entityId: number): Promise<void> {
   await tx.insert(auditTable).values({ actor, action, entity, entityId });
 }
@@ -48,8 +63,6 @@ export async function link(tx: Db, table: PgTable, rows: Record<string, number>[
     .onConflictDoNothing();
 }
 
-export const lockFact = (tx: Db, key: string) => tx.execute(sql`select pg_advisory_xact_lock(hashtext(${key}))`);
-
 export type PersonRow = typeof personTable.$inferSelect;
 export type ExchangeEventRow = typeof exchangeEventTable.$inferSelect;
 
@@ -61,6 +74,8 @@ export async function exists<T extends { id: number }>(rows: Promise<T[]>): Prom
 export async function requirePerson(tx: Db, id: number, path: string): Promise<PersonRow> {
   const [row] = await tx.select().from(personTable).where(eq(personTable.id, id));
   if (!row) throw new NotFoundError(`No person with the id given in ${path}.`, [path]);
+  const gone = notStanding("person", path, row);
+  if (gone) throw gone;
   return row;
 }
 
@@ -69,7 +84,7 @@ export async function requirePersons(tx: Db, ids: number[], field: string): Prom
   const found = await tx
     .select({ id: personTable.id })
     .from(personTable)
-    .where(inArray(personTable.id, [...new Set(ids)]));
+    .where(and(inArray(personTable.id, [...new Set(ids)]), isNull(personTable.retractedAt)));
   const have = new Set(found.map((r) => r.id));
   const missing = ids.findIndex((id) => !have.has(id));
   if (missing >= 0)
@@ -79,5 +94,7 @@ export async function requirePersons(tx: Db, ids: number[], field: string): Prom
 export async function requireExchange(tx: Db, id: number, path: string): Promise<ExchangeEventRow> {
   const [row] = await tx.select().from(exchangeEventTable).where(eq(exchangeEventTable.id, id));
   if (!row) throw new NotFoundError(`No exchange event with the id given in ${path}.`, [path]);
+  const gone = notStanding("exchange event", path, row);
+  if (gone) throw gone;
   return row;
 }

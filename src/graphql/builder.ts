@@ -32,6 +32,7 @@ export type PothosTypes = {
     Date: { Input: string; Output: string };
     DateTime: { Input: Date; Output: Date | string };
     CountryCode: { Input: string; Output: string };
+    JSON: { Input: unknown; Output: unknown };
   };
   DefaultFieldNullability: false;
 };

@@ -3,6 +3,8 @@ import { exchangeEventTable } from "../db/tables.js";
 import { builder } from "./builder.js";
 import { CONFIDENCE_DESCRIPTION, Confidence } from "./confidence.js";
 import { connectionType } from "./connection.js";
+import type { Context } from "./context.js";
+import { factFields, INCLUDE_RETRACTED, standing } from "./facts.js";
 import { checkPage } from "./pagination.js";
 
 export const ExchangeEventRef = builder.drizzleNode("exchangeEvent", {
@@ -38,14 +40,20 @@ export const ExchangeEventRef = builder.drizzleNode("exchangeEvent", {
       query: { orderBy: { saidOn: "asc", id: "asc" } },
     }),
     sources: t.relation("sources", { description: "Sources for this exchange.", query: { orderBy: { id: "asc" } } }),
+    ...factFields(t, "exchangeEvent", "exchange event"),
     recordedAt: t.expose("recordedAt", { type: "DateTime", description: "When this exchange was recorded." }),
   }),
 });
 
 export const ExchangeEventConnection = connectionType(ExchangeEventRef, "ExchangeEvent");
 
-function exchangeFilter(table: typeof exchangeEventTable, args: { from?: string | null; to?: string | null }) {
+function exchangeFilter(
+  table: typeof exchangeEventTable,
+  args: { from?: string | null; to?: string | null } & { includeRetracted?: boolean | null },
+  ctx: Context,
+) {
   return and(
+    standing(table.retractedAt, args.includeRetracted, ctx),
     args.from ? gte(table.occurredOn, args.from) : undefined,
     args.to ? lte(table.occurredOn, args.to) : undefined,
   );
@@ -65,15 +73,17 @@ builder.queryFields((t) => ({
       type: "exchangeEvent",
       description: "Exchanges, newest first.",
       args: {
+        includeRetracted: t.arg.boolean(INCLUDE_RETRACTED),
         from: t.arg({ type: "Date", description: "Only exchanges on or after this day." }),
         to: t.arg({ type: "Date", description: "Only exchanges on or before this day." }),
       },
-      totalCount: (_parent, args, ctx) => ctx.db.$count(exchangeEventTable, exchangeFilter(exchangeEventTable, args)),
+      totalCount: (_parent, args, ctx) =>
+        ctx.db.$count(exchangeEventTable, exchangeFilter(exchangeEventTable, args, ctx)),
       resolve: (query, _parent, args, ctx) => {
         checkPage(args);
         return ctx.db.query.exchangeEvent.findMany(
           query({
-            where: { RAW: (table) => exchangeFilter(table, args) ?? sql`true` },
+            where: { RAW: (table) => exchangeFilter(table, args, ctx) ?? sql`true` },
             orderBy: { occurredOn: "desc", id: "desc" },
           }),
         );

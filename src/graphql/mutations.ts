@@ -5,15 +5,7 @@
 // from the facts layer rather than a GraphQL coercion error before the resolver runs.
 import type { Change } from "../cache/changes.js";
 import { ConflictError, type FieldProblem, ValidationError } from "../facts/errors.js";
-import {
-  addExchangeEvent,
-  addPerson,
-  addRelease,
-  addSentence,
-  addSource,
-  addStatement,
-  updatePerson,
-} from "../facts/write.js";
+import { addExchangeEvent, addPerson, addRelease, addSentence, addSource, addStatement } from "../facts/write.js";
 import { builder } from "./builder.js";
 import type { Context } from "./context.js";
 import { conflictOf, MUTATION_ERRORS } from "./errors.js";
@@ -25,11 +17,10 @@ import {
   AddSentenceInput,
   AddSourceInput,
   AddStatementInput,
-  UpdatePersonInput,
 } from "./mutation-inputs.js";
 
 /** Decodes global ids field by field, collecting every bad one before anything is written. */
-class IdDecoder {
+export class IdDecoder {
   readonly problems: FieldProblem[] = [];
 
   one(value: string, typename: string, path: string[]): number {
@@ -58,7 +49,7 @@ class IdDecoder {
 }
 
 /** The name of the calling key, for provenance; scope-auth has already refused non-admins. */
-function actorOf(ctx: Context): string {
+export function actorOf(ctx: Context): string {
   if (!ctx.viewer.admin) throw new Error("a mutation ran without an admin viewer");
   return ctx.viewer.keyName;
 }
@@ -68,7 +59,7 @@ function actorOf(ctx: Context): string {
  * has committed, this instance's response cache drops what `changed` says it touched, before
  * the mutation answers (other instances learn of it from the feed).
  */
-async function write<T>(
+export async function write<T>(
   ctx: Context,
   typename: string,
   work: () => Promise<T>,
@@ -90,7 +81,7 @@ const changedOne =
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-function dateTime(value: string | null | undefined, field: string): Date | null | undefined {
+export function dateTime(value: string | null | undefined, field: string): Date | null | undefined {
   if (value == null) return value;
   const at = new Date(value);
   // Date() rolls "02-30" over into March; the calendar day must exist as written.
@@ -106,7 +97,7 @@ function dateTime(value: string | null | undefined, field: string): Date | null 
 /** Drops nulls from list fields that default to empty, so null means "none" as it would in JSON. */
 const list = <T>(value: T[] | null | undefined) => value ?? undefined;
 
-function errorsFor(result: string, typename: string) {
+export function errorsFor(result: string, typename: string) {
   return {
     types: MUTATION_ERRORS,
     directResult: true,
@@ -117,7 +108,9 @@ function errorsFor(result: string, typename: string) {
   } as const;
 }
 
-builder.mutationType({ description: "Add facts. Every field needs an admin token." });
+builder.mutationType({
+  description: "Add, correct, retract and merge facts. Every field needs an admin token.",
+});
 
 builder.mutationFields((t) => ({
   addSource: t.drizzleField({
@@ -149,29 +142,6 @@ builder.mutationFields((t) => ({
       ids.check();
       const values = { ...input, aliases: list(input.aliases), nationalities: list(input.nationalities), sourceIds };
       const row = await write(ctx, "Person", () => addPerson(ctx.db, values, actorOf(ctx)), changedOne("Person"));
-      return ctx.db.query.person.findFirst(query({ where: { id: row.id } })).then(found);
-    },
-  }),
-  updatePerson: t.drizzleField({
-    type: "person",
-    description: "Changes a person's fields: a field left out stays as it is; null clears an optional one.",
-    authScopes: { admin: true },
-    errors: errorsFor("UpdatePersonResult", "Person"),
-    args: {
-      id: t.arg.id({ required: true, description: "The person's global id." }),
-      input: t.arg({ type: UpdatePersonInput, required: true, description: "The fields to change." }),
-    },
-    resolve: async (query, _root, args, ctx) => {
-      const ids = new IdDecoder();
-      const id = ids.one(String(args.id), "Person", ["id"]);
-      const sourceIds = ids.many(args.input.sourceIds, "Source", "sourceIds");
-      ids.check();
-      const row = await write(
-        ctx,
-        "Person",
-        () => updatePerson(ctx.db, id, { ...args.input, sourceIds }, actorOf(ctx)),
-        changedOne("Person"),
-      );
       return ctx.db.query.person.findFirst(query({ where: { id: row.id } })).then(found);
     },
   }),
@@ -281,7 +251,7 @@ builder.mutationFields((t) => ({
 }));
 
 /** The row just written is read back in the same request; it cannot be missing. */
-function found<T>(row: T | undefined): T {
+export function found<T>(row: T | undefined): T {
   if (!row) throw new Error("the written row was not found on reading it back");
   return row;
 }

@@ -2,6 +2,8 @@ import { and, sql } from "drizzle-orm";
 import { personTable } from "../db/tables.js";
 import { builder } from "./builder.js";
 import { connectionType } from "./connection.js";
+import type { Context } from "./context.js";
+import { factFields, INCLUDE_RETRACTED, standing } from "./facts.js";
 import { checkPage } from "./pagination.js";
 import { foldedSearch, nameSearch, SEARCH_LIMITS } from "./search.js";
 import { StatementConnection } from "./statement.js";
@@ -62,6 +64,11 @@ export const PersonRef = builder.drizzleNode("person", {
       description: "Sources for the facts about this person.",
       query: { orderBy: { id: "asc" } },
     }),
+    mergedInto: t.relation("mergedInto", {
+      nullable: true,
+      description: "Set once this person was merged into another (recorded twice): the person who now holds its facts.",
+    }),
+    ...factFields(t, "person", "person"),
     recordedAt: t.expose("recordedAt", { type: "DateTime", description: "When this person was recorded." }),
   }),
 });
@@ -69,9 +76,14 @@ export const PersonRef = builder.drizzleNode("person", {
 export const PersonConnection = connectionType(PersonRef, "Person");
 
 /** Persons matching the root field's filters; `table` is whatever alias the query uses. */
-function personFilter(table: typeof personTable, args: { search?: string | null; nationality?: string | null }) {
+function personFilter(
+  table: typeof personTable,
+  args: { search?: string | null; nationality?: string | null } & { includeRetracted?: boolean | null },
+  ctx: Context,
+) {
   const search = nameSearch(args.search);
   return and(
+    standing(table.retractedAt, args.includeRetracted, ctx),
     args.nationality ? sql`${table.nationalities} @> ARRAY[${args.nationality}]::text[]` : undefined,
     // `<%` is word_similarity above pg_trgm's threshold, answered from the trigram index.
     search ? sql`${foldedSearch(search)} <% ${table.searchKey}` : undefined,
@@ -89,15 +101,16 @@ builder.queryFields((t) => ({
           description: `A name or part of one, in any common spelling: at most ${SEARCH_LIMITS.characters} characters, no word longer than ${SEARCH_LIMITS.wordCharacters}.`,
         }),
         nationality: t.arg({ type: "CountryCode", description: "Only persons holding this citizenship." }),
+        includeRetracted: t.arg.boolean(INCLUDE_RETRACTED),
       },
       totalCount: (_parent, args, ctx) => {
-        const count = () => ctx.db.$count(personTable, personFilter(personTable, args));
+        const count = () => ctx.db.$count(personTable, personFilter(personTable, args, ctx));
         return nameSearch(args.search) ? ctx.searches.run(count) : count();
       },
       resolve: (query, _parent, args, ctx) => {
         checkPage(args);
         const search = nameSearch(args.search);
-        const where = { RAW: (table: typeof personTable) => personFilter(table, args) ?? sql`true` };
+        const where = { RAW: (table: typeof personTable) => personFilter(table, args, ctx) ?? sql`true` };
         if (search) {
           return ctx.searches.run(() =>
             ctx.db.query.person.findMany(

@@ -3,6 +3,8 @@ import { releaseTable } from "../db/tables.js";
 import { builder } from "./builder.js";
 import { CONFIDENCE_DESCRIPTION, Confidence } from "./confidence.js";
 import { connectionType } from "./connection.js";
+import type { Context } from "./context.js";
+import { factFields, INCLUDE_RETRACTED, standing } from "./facts.js";
 import { idOf } from "./global-id.js";
 import { checkPage } from "./pagination.js";
 
@@ -29,6 +31,7 @@ export const ReleaseRef = builder.drizzleNode("release", {
     note: t.exposeString("note", { nullable: true, description: "How it came about: pardon, commutation, expulsion." }),
     confidence: t.expose("confidence", { type: Confidence, nullable: true, description: CONFIDENCE_DESCRIPTION }),
     sources: t.relation("sources", { description: "Sources for this release.", query: { orderBy: { id: "asc" } } }),
+    ...factFields(t, "release", "release"),
     recordedAt: t.expose("recordedAt", { type: "DateTime", description: "When this release was recorded." }),
   }),
 });
@@ -37,8 +40,13 @@ export const ReleaseConnection = connectionType(ReleaseRef, "Release");
 
 export type ReleaseFilter = { exchangeId?: string | null; fromCountry?: string | null; toCountry?: string | null };
 
-export function releaseFilter(table: typeof releaseTable, args: ReleaseFilter) {
+export function releaseFilter(
+  table: typeof releaseTable,
+  args: ReleaseFilter & { includeRetracted?: boolean | null },
+  ctx: Context,
+) {
   return and(
+    standing(table.retractedAt, args.includeRetracted, ctx),
     args.exchangeId ? eq(table.exchangeId, idOf(args.exchangeId, "ExchangeEvent")) : undefined,
     args.fromCountry ? eq(table.fromCountry, args.fromCountry) : undefined,
     args.toCountry ? eq(table.toCountry, args.toCountry) : undefined,
@@ -51,16 +59,17 @@ builder.queryFields((t) => ({
       type: "release",
       description: "Releases, newest first.",
       args: {
+        includeRetracted: t.arg.boolean(INCLUDE_RETRACTED),
         exchangeId: t.arg.id({ description: "Only releases in this exchange." }),
         fromCountry: t.arg({ type: "CountryCode", description: "Only releases by this state." }),
         toCountry: t.arg({ type: "CountryCode", description: "Only releases to this state." }),
       },
-      totalCount: (_parent, args, ctx) => ctx.db.$count(releaseTable, releaseFilter(releaseTable, args)),
+      totalCount: (_parent, args, ctx) => ctx.db.$count(releaseTable, releaseFilter(releaseTable, args, ctx)),
       resolve: (query, _parent, args, ctx) => {
         checkPage(args);
         return ctx.db.query.release.findMany(
           query({
-            where: { RAW: (table) => releaseFilter(table, args) ?? sql`true` },
+            where: { RAW: (table) => releaseFilter(table, args, ctx) ?? sql`true` },
             orderBy: { releasedOn: "desc", id: "desc" },
           }),
         );

@@ -3,6 +3,8 @@ import { type sentenceKindEnum, sentenceTable } from "../db/tables.js";
 import { builder } from "./builder.js";
 import { CONFIDENCE_DESCRIPTION, Confidence } from "./confidence.js";
 import { connectionType } from "./connection.js";
+import type { Context } from "./context.js";
+import { factFields, INCLUDE_RETRACTED, standing } from "./facts.js";
 import { idOf } from "./global-id.js";
 import { checkPage } from "./pagination.js";
 
@@ -47,14 +49,20 @@ export const SentenceRef = builder.drizzleNode("sentence", {
       query: { orderBy: { id: "asc" } },
     }),
     sources: t.relation("sources", { description: "Sources for this sentence.", query: { orderBy: { id: "asc" } } }),
+    ...factFields(t, "sentence", "sentence"),
     recordedAt: t.expose("recordedAt", { type: "DateTime", description: "When this sentence was recorded." }),
   }),
 });
 
 export const SentenceConnection = connectionType(SentenceRef, "Sentence");
 
-function sentenceFilter(table: typeof sentenceTable, args: { personId?: string | null; country?: string | null }) {
+function sentenceFilter(
+  table: typeof sentenceTable,
+  args: { personId?: string | null; country?: string | null } & { includeRetracted?: boolean | null },
+  ctx: Context,
+) {
   return and(
+    standing(table.retractedAt, args.includeRetracted, ctx),
     args.personId ? eq(table.personId, idOf(args.personId, "Person")) : undefined,
     args.country ? eq(table.country, args.country) : undefined,
   );
@@ -66,15 +74,16 @@ builder.queryFields((t) => ({
       type: "sentence",
       description: "Court sentences, in the order they were recorded.",
       args: {
+        includeRetracted: t.arg.boolean(INCLUDE_RETRACTED),
         personId: t.arg.id({ description: "Only sentences of this person." }),
         country: t.arg({ type: "CountryCode", description: "Only sentences passed by this state's courts." }),
       },
-      totalCount: (_parent, args, ctx) => ctx.db.$count(sentenceTable, sentenceFilter(sentenceTable, args)),
+      totalCount: (_parent, args, ctx) => ctx.db.$count(sentenceTable, sentenceFilter(sentenceTable, args, ctx)),
       resolve: (query, _parent, args, ctx) => {
         checkPage(args);
         return ctx.db.query.sentence.findMany(
           query({
-            where: { RAW: (table) => sentenceFilter(table, args) ?? sql`true` },
+            where: { RAW: (table) => sentenceFilter(table, args, ctx) ?? sql`true` },
             orderBy: { id: "asc" },
           }),
         );

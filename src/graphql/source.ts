@@ -1,4 +1,5 @@
 import { builder } from "./builder.js";
+import { factFields } from "./facts.js";
 
 export const SourceRef = builder.drizzleNode("source", {
   name: "Source",
@@ -26,6 +27,7 @@ export const SourceRef = builder.drizzleNode("source", {
       nullable: true,
       description: "What the source is, as recorded by the editor who cited it.",
     }),
+    ...factFields(t, "source", "source"),
     recordedAt: t.expose("recordedAt", {
       type: "DateTime",
       description: "When this source was recorded in the service.",

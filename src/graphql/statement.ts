@@ -3,6 +3,8 @@ import { statementSubjectTable, statementTable } from "../db/tables.js";
 import { builder } from "./builder.js";
 import { CONFIDENCE_DESCRIPTION, Confidence } from "./confidence.js";
 import { connectionType } from "./connection.js";
+import type { Context } from "./context.js";
+import { factFields, INCLUDE_RETRACTED, standing } from "./facts.js";
 import { idOf } from "./global-id.js";
 import { checkPage } from "./pagination.js";
 import { SEARCH_LIMITS, textSearch } from "./search.js";
@@ -29,6 +31,7 @@ export const StatementRef = builder.drizzleNode("statement", {
     exchange: t.relation("exchange", { nullable: true, description: "The exchange it concerns, if any." }),
     confidence: t.expose("confidence", { type: Confidence, nullable: true, description: CONFIDENCE_DESCRIPTION }),
     sources: t.relation("sources", { description: "Sources for this statement.", query: { orderBy: { id: "asc" } } }),
+    ...factFields(t, "statement", "statement"),
     recordedAt: t.expose("recordedAt", { type: "DateTime", description: "When this statement was recorded." }),
   }),
 });
@@ -43,10 +46,15 @@ export type StatementFilter = {
   to?: string | null;
 };
 
-export function statementFilter(table: typeof statementTable, args: StatementFilter) {
+export function statementFilter(
+  table: typeof statementTable,
+  args: StatementFilter & { includeRetracted?: boolean | null },
+  ctx: Context,
+) {
   const search = textSearch(args.search);
   const about = args.aboutPersonId ? idOf(args.aboutPersonId, "Person") : undefined;
   return and(
+    standing(table.retractedAt, args.includeRetracted, ctx),
     args.speakerId ? eq(table.speakerId, idOf(args.speakerId, "Person")) : undefined,
     about === undefined
       ? undefined
@@ -65,6 +73,7 @@ builder.queryFields((t) => ({
       type: "statement",
       description: "Statements, newest first. `search` is full-text search over the text (English stemming).",
       args: {
+        includeRetracted: t.arg.boolean(INCLUDE_RETRACTED),
         speakerId: t.arg.id({ description: "Only statements by this person." }),
         aboutPersonId: t.arg.id({ description: "Only statements about this person." }),
         search: t.arg.string({
@@ -74,16 +83,16 @@ builder.queryFields((t) => ({
         to: t.arg({ type: "Date", description: "Only statements made on or before this day." }),
       },
       totalCount: (_parent, args, ctx) => {
-        const count = () => ctx.db.$count(statementTable, statementFilter(statementTable, args));
+        const count = () => ctx.db.$count(statementTable, statementFilter(statementTable, args, ctx));
         return textSearch(args.search) ? ctx.searches.run(count) : count();
       },
       resolve: (query, _parent, args, ctx) => {
         checkPage(args);
-        statementFilter(statementTable, args);
+        statementFilter(statementTable, args, ctx);
         const find = () =>
           ctx.db.query.statement.findMany(
             query({
-              where: { RAW: (table) => statementFilter(table, args) ?? sql`true` },
+              where: { RAW: (table) => statementFilter(table, args, ctx) ?? sql`true` },
               orderBy: { saidOn: "desc", id: "desc" },
             }),
           );

@@ -52,20 +52,20 @@ const StatsRef = builder.objectRef<Stats>("Stats").implement({
 builder.queryFields((t) => ({
   stats: t.field({
     type: StatsRef,
-    description: "Counts of everything recorded, for dashboards.",
+    description: "Counts of the facts that stand (retracted ones and merged persons left out), for dashboards.",
     resolve: async (_parent, _args, ctx) => {
       const result = await ctx.db.execute<{ stats: Stats | string }>(sql`
         select json_build_object(
-          'persons', (select count(*) from person),
-          'releases', (select count(*) from release),
-          'statements', (select count(*) from statement),
-          'exchanges', (select count(*) from exchange_event),
-          'sentences', (select count(*) from sentence),
-          'sources', (select count(*) from source),
+          'persons', (select count(*) from person where retracted_at is null),
+          'releases', (select count(*) from release where retracted_at is null),
+          'statements', (select count(*) from statement where retracted_at is null),
+          'exchanges', (select count(*) from exchange_event where retracted_at is null),
+          'sentences', (select count(*) from sentence where retracted_at is null),
+          'sources', (select count(*) from source where retracted_at is null),
           'releasesByFromCountry', coalesce((select json_agg(json_build_object('country', c, 'count', n) order by n desc, c)
-             from (select from_country c, count(*) n from release group by from_country) f), '[]'::json),
+             from (select from_country c, count(*) n from release where retracted_at is null group by from_country) f), '[]'::json),
           'releasesByToCountry', coalesce((select json_agg(json_build_object('country', c, 'count', n) order by n desc, c)
-             from (select to_country c, count(*) n from release where to_country is not null group by to_country) f), '[]'::json)
+             from (select to_country c, count(*) n from release where to_country is not null and retracted_at is null group by to_country) f), '[]'::json)
         ) as stats`);
       const raw = rowsOf<{ stats: Stats | string }>(result)[0]?.stats;
       return typeof raw === "string" ? (JSON.parse(raw) as Stats) : (raw as Stats);
