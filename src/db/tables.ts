@@ -305,9 +305,10 @@ export const statementSourceTable = table(
 /** The kinds of fact, as the feed, the history and the audit log name them. */
 export const FACT_KIND_NAMES = ["source", "person", "sentence", "exchangeEvent", "release", "statement"] as const;
 const kindCheck = (column: AnyPgColumn) =>
-  sql`${column} IN ('source', 'person', 'sentence', 'exchangeEvent', 'release', 'statement')`;
+  sql`${column} IN (${sql.raw(FACT_KIND_NAMES.map((kind) => `'${kind}'`).join(", "))})`;
 export const FACT_CHANGES = ["ADDED", "UPDATED", "RETRACTED", "MERGED"] as const;
-const changeCheck = (column: AnyPgColumn) => sql`${column} IN ('ADDED', 'UPDATED', 'RETRACTED', 'MERGED')`;
+const changeCheck = (column: AnyPgColumn) =>
+  sql`${column} IN (${sql.raw(FACT_CHANGES.map((change) => `'${change}'`).join(", "))})`;
 
 /**
  * Every version of every fact, never updated or deleted: `values` holds the fact's fields as

@@ -1,20 +1,16 @@
 // Provenance for admins: who wrote what, when. The only query that needs a token.
 import { and, eq, sql } from "drizzle-orm";
 import { auditTable } from "../db/tables.js";
+import { FACT_KINDS } from "../facts/kinds.js";
 import { builder } from "./builder.js";
 import { connectionType } from "./connection.js";
 import { encodeGlobalId } from "./global-id.js";
 import { checkPage } from "./pagination.js";
 
-/** The GraphQL type of each `audit.entity` written by src/facts/write.ts. */
-const ENTITY_TYPES: Record<string, string> = {
-  source: "Source",
-  person: "Person",
-  sentence: "Sentence",
-  exchangeEvent: "ExchangeEvent",
-  release: "Release",
-  statement: "Statement",
-};
+/** The GraphQL type of each `audit.entity` (a kind of fact) written by src/facts. */
+const ENTITY_TYPES: Record<string, string> = Object.fromEntries(
+  Object.values(FACT_KINDS).map(({ spec }) => [spec.kind, spec.typename]),
+);
 
 const AuditEntryRef = builder.drizzleObject("audit", {
   name: "AuditEntry",

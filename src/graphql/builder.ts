@@ -8,14 +8,8 @@ import { getTableConfig } from "drizzle-orm/pg-core";
 import { GraphQLError } from "graphql";
 import type { Db } from "../db/client.js";
 import { relations } from "../db/relations.js";
-import {
-  exchangeEventTable,
-  personTable,
-  releaseTable,
-  sentenceTable,
-  sourceTable,
-  statementTable,
-} from "../db/tables.js";
+import type { AnyFactSpec } from "../facts/change.js";
+import { FACT_KINDS } from "../facts/kinds.js";
 import ColumnFieldsPlugin from "./column-fields.js";
 import type { Context } from "./context.js";
 import { decodeGlobalId, encodeGlobalId } from "./global-id.js";
@@ -104,28 +98,24 @@ export const builder = new SchemaBuilder<PothosTypes>({
   errors: { defaultTypes: [] },
 });
 
-const nodeTables = {
-  Source: sourceTable,
-  Person: personTable,
-  Sentence: sentenceTable,
-  ExchangeEvent: exchangeEventTable,
-  Release: releaseTable,
-  Statement: statementTable,
-} as const;
+/** The table of each fact type that `node(id:)` answers, from the one list of kinds. */
+const nodeTables = Object.fromEntries(
+  Object.values(FACT_KINDS).map(({ spec }) => [spec.typename, spec.table] as const),
+) as Record<string, AnyFactSpec["table"]>;
 
 /** Which of these global ids name a row that exists, as "Type:id" keys. */
 async function existingNodes(db: Db, ids: readonly { typename: string; id: string }[]): Promise<Set<string>> {
-  const byType = new Map<keyof typeof nodeTables, number[]>();
+  const byType = new Map<string, number[]>();
   for (const { typename, id } of ids) {
     if (!(typename in nodeTables)) continue;
-    const list = byType.get(typename as keyof typeof nodeTables) ?? [];
+    const list = byType.get(typename) ?? [];
     list.push(Number(id));
-    byType.set(typename as keyof typeof nodeTables, list);
+    byType.set(typename, list);
   }
   const found = new Set<string>();
   await Promise.all(
     [...byType].map(async ([typename, list]) => {
-      const table = nodeTables[typename];
+      const table = nodeTables[typename] as AnyFactSpec["table"];
       const rows = await db.select({ id: table.id }).from(table).where(inArray(table.id, list));
       for (const row of rows) found.add(`${typename}:${row.id}`);
     }),

@@ -7,6 +7,7 @@ import { correctFact, mergePersons, retract } from "../facts/write.js";
 import { builder, type Types } from "./builder.js";
 import type { Context } from "./context.js";
 import { ExchangeEventRef } from "./exchange-event.js";
+import { REFERENCES } from "./facts.js";
 import { encodeGlobalId } from "./global-id.js";
 import {
   UpdateExchangeEventInput,
@@ -23,14 +24,6 @@ import { SentenceRef } from "./sentence.js";
 import { SourceRef } from "./source.js";
 import { StatementRef } from "./statement.js";
 
-/** Input fields that hold global ids, and the type they name. */
-const ONE_ID: Record<string, string> = {
-  personId: "Person",
-  speakerId: "Person",
-  exchangeId: "ExchangeEvent",
-  sentenceId: "Sentence",
-};
-const MANY_IDS: Record<string, string> = { sourceIds: "Source", subjectIds: "Person" };
 /** List fields: null clears them, as the empty list. */
 const LISTS = new Set(["aliases", "nationalities", "mediators", "parties", "sourceIds", "subjectIds"]);
 
@@ -40,8 +33,8 @@ function patchOf(input: Record<string, unknown>, ids: IdDecoder): Record<string,
   for (const [field, value] of Object.entries(input)) {
     if (value === undefined) continue;
     if (LISTS.has(field) && value === null) patch[field] = [];
-    else if (ONE_ID[field]) patch[field] = ids.optional(value as string | null, ONE_ID[field], field);
-    else if (MANY_IDS[field]) patch[field] = ids.many(value as string[], MANY_IDS[field], field);
+    else if (REFERENCES[field] && Array.isArray(value)) patch[field] = ids.many(value, REFERENCES[field], field);
+    else if (REFERENCES[field]) patch[field] = ids.optional(value as string | null, REFERENCES[field], field);
     else if (field === "publishedAt") patch[field] = dateTime(value as string | null, field);
     else patch[field] = value;
   }

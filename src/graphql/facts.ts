@@ -6,6 +6,7 @@ import type { PgColumn } from "drizzle-orm/pg-core";
 import { GraphQLError } from "graphql";
 import { factVersionTable } from "../db/tables.js";
 import type { FactChange, FactKindName } from "../facts/history.js";
+import { FACT_KINDS } from "../facts/kinds.js";
 import { builder } from "./builder.js";
 import type { Context } from "./context.js";
 import { encodeGlobalId } from "./global-id.js";
@@ -21,20 +22,19 @@ export const FactChangeEnum = builder.enumType("FactChange", {
   },
 });
 
+/** FactKind's values from the one list of kinds: RELEASE → "release", EXCHANGE_EVENT → "exchangeEvent". */
 export const FactKindEnum = builder.enumType("FactKind", {
   description: "A kind of fact.",
-  values: {
-    SOURCE: { value: "source", description: "A Source." },
-    PERSON: { value: "person", description: "A Person." },
-    SENTENCE: { value: "sentence", description: "A Sentence." },
-    EXCHANGE_EVENT: { value: "exchangeEvent", description: "An ExchangeEvent." },
-    RELEASE: { value: "release", description: "A Release." },
-    STATEMENT: { value: "statement", description: "A Statement." },
-  } as const,
+  values: Object.fromEntries(
+    Object.values(FACT_KINDS).map(({ spec }) => [
+      spec.kind.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase(),
+      { value: spec.kind, description: `${/^[AEIOU]/.test(spec.typename) ? "An" : "A"} ${spec.typename}.` },
+    ]),
+  ) as Record<string, { value: FactKindName; description: string }>,
 });
 
-/** References in stored values, by the type of object their ids name. */
-const REFERENCES: Record<string, string> = {
+/** References in stored values and in Update…Input, by the type of object their ids name. */
+export const REFERENCES: Record<string, string> = {
   personId: "Person",
   speakerId: "Person",
   mergedIntoId: "Person",
