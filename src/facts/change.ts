@@ -86,8 +86,8 @@ export async function writeAudit(
   await tx.execute(sql`
     insert into audit (actor, action, entity, entity_id, reason, before, after)
     values (${a.actor}, ${a.action}, ${a.kind}, ${a.id}, ${a.reason ?? null},
-      ${a.before === undefined ? null : JSON.stringify(a.before)}::jsonb,
-      ${a.after === undefined ? null : JSON.stringify(a.after)}::jsonb)`);
+      ${a.before === undefined ? null : JSON.stringify(a.before)}::text::jsonb,
+      ${a.after === undefined ? null : JSON.stringify(a.after)}::text::jsonb)`);
 }
 
 /** Records an addition: the row, its links, version 1, the audit row and the feed event. */

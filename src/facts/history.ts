@@ -37,7 +37,7 @@ export async function recordVersion(tx: Db, v: VersionRecord): Promise<void> {
   await tx.execute(sql`
     insert into fact_version (kind, entity_id, version, change, reason, changed_fields, "values", recorded_by)
     values (${v.kind}, ${v.id}, ${v.version}, ${v.change}, ${v.reason ?? null},
-      ${`{${(v.changedFields ?? []).map((f) => `"${f}"`).join(",")}}`}::text[], ${JSON.stringify(v.values)}::jsonb,
+      ${`{${(v.changedFields ?? []).map((f) => `"${f}"`).join(",")}}`}::text[], ${JSON.stringify(v.values)}::text::jsonb,
       ${v.actor})
     on conflict do nothing`);
 }

@@ -64,7 +64,7 @@ export function matchesSql(filter: FeedFilter): SQL | undefined {
   if (filter.kind === "facts") return filter.kinds ? inArray(e.kind, filter.kinds) : undefined;
   const on = conditions(filter).map(([field, wanted, list]) =>
     list
-      ? sql`v."values" -> ${field} @> ${JSON.stringify(wanted)}::jsonb`
+      ? sql`v."values" -> ${field} @> ${JSON.stringify(wanted)}::text::jsonb`
       : sql`v."values" ->> ${field} = ${String(wanted)}`,
   );
   return and(
