@@ -1,14 +1,50 @@
-// N graphql-ws subscribers of releaseAdded, then releases are added: publish-to-receive latency
-// at the clients, memory per idle subscriber and SQL per event, against a raw `ws` broadcast of
-// the same payload to N sockets.
+// N graphql-ws subscribers of releaseAdded, then releases are added (or of releaseChanged, then a
+// release is corrected): publish-to-receive latency at the clients, memory per idle subscriber
+// and SQL per event, against a raw `ws` broadcast of the same payload to N sockets.
+import { encodeGlobalId } from "../src/graphql/global-id.js";
 import { type AppChild, addReleaseBody, type Bench, type Scenario } from "./context.js";
 import type { Child } from "./ipc.js";
 import { percentile } from "./load.js";
 import { type ResultRow, row, skipped } from "./report.js";
 
-export const SUBSCRIPTION = `subscription {
+/** What the subscribers listen to, and the write that makes each event. */
+type Variant = {
+  field: "releaseAdded" | "releaseChanged";
+  subscription: string;
+  publish(bench: Bench, app: AppChild, n: number): Promise<void>;
+};
+
+const ADDED: Variant = {
+  field: "releaseAdded",
+  subscription: `subscription {
   releaseAdded { cursor release { id releasedOn fromCountry person { name } } }
-}`;
+}`,
+  async publish(bench, app, n) {
+    const body = JSON.parse(addReleaseBody(bench, n, 1950));
+    const result = await app.gql(body.query, body.variables, true);
+    if (result.data?.addRelease?.__typename !== "Release")
+      throw new Error(`addRelease failed: ${JSON.stringify(result)}`);
+  },
+};
+
+/** Each event corrects the note of the data set's first release: one UPDATED change. */
+const CHANGED: Variant = {
+  field: "releaseChanged",
+  subscription: `subscription {
+  releaseChanged { cursor change changedFields release { id releasedOn fromCountry person { name } } }
+}`,
+  async publish(_bench, app, n) {
+    const result = await app.gql(
+      `mutation ($id: ID!, $note: String!) {
+        updateRelease(id: $id, input: { note: $note }, reason: "bench: fan-out") { __typename ... on Error { message } }
+      }`,
+      { id: encodeGlobalId("Release", 1), note: `fan-out event ${n} at ${Date.now()}` },
+      true,
+    );
+    if (result.data?.updateRelease?.__typename !== "Release")
+      throw new Error(`updateRelease failed: ${JSON.stringify(result)}`);
+  },
+};
 
 type Collected = { received: number; times: number[]; sample?: string; errors: string[] };
 type Side = {
@@ -58,14 +94,9 @@ async function event(
   return { ...got, latencies: got.times.map((t) => t - t0), cpuMs };
 }
 
-async function ours(bench: Bench, app: AppChild, n: number): Promise<Side> {
+async function ours(bench: Bench, app: AppChild, n: number, variant: Variant): Promise<Side> {
   let written = 0;
-  const publish = async () => {
-    const body = JSON.parse(addReleaseBody(bench, written++, 1950));
-    const result = await app.gql(body.query, body.variables, true);
-    if (result.data?.addRelease?.__typename !== "Release")
-      throw new Error(`addRelease failed: ${JSON.stringify(result)}`);
-  };
+  const publish = () => variant.publish(bench, app, written++);
   // The server's first writes grow its memory once (PGlite's buffers, compiled code: ~25 MiB
   // on PGlite), whoever is subscribed; made before the baseline, they are not counted as the
   // subscribers' memory.
@@ -77,7 +108,7 @@ async function ours(bench: Bench, app: AppChild, n: number): Promise<Side> {
       url: app.wsUrl,
       n,
       mode: bench.options.client === "library" ? "graphql-ws" : "protocol",
-      query: SUBSCRIPTION,
+      query: variant.subscription,
     });
     bench.log(`fan-out · ours: ${opened.open} connected in ${Math.round(opened.ms)} ms; warm-up event`);
     const warm = await event(subs, app, n, publish);
@@ -155,16 +186,18 @@ async function floor(bench: Bench, n: number, payload: string): Promise<Side> {
   });
 }
 
-export const fanout: Scenario = async (bench) => {
+export const fanout: Scenario = (bench) => fanoutOf(bench, ADDED);
+export const fanoutChanged: Scenario = (bench) => fanoutOf(bench, CHANGED);
+
+async function fanoutOf(bench: Bench, variant: Variant) {
   const n = bench.options.subscribers;
-  const scenario = `fan-out (${n.toLocaleString("en-US")} subscribers)`;
+  const scenario = `fan-out (${n.toLocaleString("en-US")} subscribers of ${variant.field})`;
   let missing: string | undefined;
   const side = await bench.withApp(
     async (app) => {
       if (!(await app.has("mutation", "addRelease"))) missing = "needs issue 3 (the addRelease mutation)";
-      else if (!(await app.has("subscription", "releaseAdded")))
-        missing = "needs issue 4 (the releaseAdded subscription)";
-      return missing ? undefined : ours(bench, app, n);
+      else if (!(await app.has("subscription", variant.field))) missing = `needs the ${variant.field} subscription`;
+      return missing ? undefined : ours(bench, app, n, variant);
     },
     { FEED_POLL_MS: String(POLL_MS) },
   );
@@ -243,4 +276,4 @@ export const fanout: Scenario = async (bench) => {
     ),
   );
   return rows;
-};
+}

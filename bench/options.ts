@@ -1,7 +1,18 @@
 // Command-line flags of `npm run bench -- …`.
 import { parseArgs } from "node:util";
 
-export const SCENARIOS = ["read", "cached", "list", "transport", "startup", "writes", "fanout", "search"] as const;
+export const SCENARIOS = [
+  "read",
+  "cached",
+  "list",
+  "transport",
+  "startup",
+  "writes",
+  "fanout",
+  "fanout-changed",
+  "search",
+  "corrections",
+] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export type Options = {
@@ -36,7 +47,7 @@ export type Options = {
 };
 
 const USAGE = `npm run bench -- [--quick] [--subscribers=N] [--duration=S] [--rounds=N] [--warmup=S] [--warmup-requests=N] [--connections=N]
-  [--events=N] [--client=protocol|library] [--scale=X] [--only=read,cached,list,transport,startup,writes,fanout,search] [--profile] [--profile-dir=DIR] [--keep] [--out=FILE]`;
+  [--events=N] [--client=protocol|library] [--scale=X] [--only=read,cached,list,transport,startup,writes,fanout,fanout-changed,search,corrections] [--profile] [--profile-dir=DIR] [--keep] [--out=FILE]`;
 
 export function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({

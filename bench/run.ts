@@ -9,8 +9,9 @@ import postgres from "postgres";
 import { openDatabase } from "../src/db/client.js";
 import { migrate } from "../src/db/migrate.js";
 import { createBench, type Scenario as Run } from "./context.js";
+import { corrections } from "./corrections.js";
 import { generate, load, sizesFor } from "./dataset.js";
-import { fanout } from "./fanout.js";
+import { fanout, fanoutChanged } from "./fanout.js";
 import { parseOptions, type Scenario } from "./options.js";
 import { listPage, nestedRead, transport } from "./read.js";
 import { cachedRead } from "./read-cached.js";
@@ -28,7 +29,10 @@ const SCENARIOS: Record<Scenario, Run> = {
   startup,
   writes,
   fanout,
+  "fanout-changed": fanoutChanged,
   search: hostileSearch,
+  // Last: it retracts releases of the data set that the reads above use.
+  corrections,
 };
 
 const options = parseOptions(process.argv.slice(2));
