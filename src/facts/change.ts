@@ -233,16 +233,24 @@ export async function updateFact<Row>(
     });
 }
 
-/** Parses a corrected fact; a required field the patch set to null "cannot be cleared". */
+/**
+ * Parses a corrected fact; a required field the patch set to null "cannot be cleared". An
+ * optional field cleared against a cross-field rule (termMonths of a TERM) keeps the rule's message.
+ */
 function parseCorrection(spec: AnyFactSpec, merged: Record<string, unknown>, given: Record<string, unknown>) {
   try {
     return parseInput(spec.input, merged) as Record<string, unknown>;
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
+    const shape = (spec.input as { shape?: Record<string, z.ZodType> }).shape ?? {};
+    const required = (field: string) => shape[field] !== undefined && !shape[field].safeParse(null).success;
     throw new ValidationError(
-      error.fields.map((f) =>
-        f.path.length === 1 && given[f.path[0] as string] === null ? { ...f, message: "cannot be cleared" } : f,
-      ),
+      error.fields.map((f) => {
+        const field = f.path[0] as string;
+        return f.path.length === 1 && given[field] === null && required(field)
+          ? { ...f, message: "cannot be cleared" }
+          : f;
+      }),
     );
   }
 }

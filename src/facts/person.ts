@@ -1,6 +1,7 @@
 // Persons, keyed by a readable slug made from the name unless one is given.
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
+import { rowsOf } from "../db/rows.js";
 import { personSourceTable, personTable } from "../db/tables.js";
 import { addFact, type FactSpec, standingThrough, standingWhere } from "./change.js";
 import { ConflictError, ValidationError } from "./errors.js";
@@ -42,6 +43,24 @@ export const personSpec: FactSpec<typeof personInput> = {
   input: personInput,
   check: async (tx, input, selfId) => {
     const slug = slugOf(input);
+    if (selfId !== undefined && input.birthDate) {
+      // A correction must not leave a standing sentence or release of this person before its birth.
+      const result = await tx.execute<{ on: string }>(sql`
+        select sentenced_on::text as "on" from sentence
+          where person_id = ${selfId} and retracted_at is null and sentenced_on < ${input.birthDate}::date
+        union all
+        select released_on::text from release
+          where person_id = ${selfId} and retracted_at is null and released_on < ${input.birthDate}::date
+        order by 1 limit 1`);
+      const earliest = rowsOf<{ on: string }>(result)[0];
+      if (earliest)
+        throw new ValidationError([
+          {
+            path: ["birthDate"],
+            message: `must not be after a standing sentence or release of this person (${earliest.on})`,
+          },
+        ]);
+    }
     await requireSources(tx, input.sourceIds);
     const same = await exists(
       tx
