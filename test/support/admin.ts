@@ -8,7 +8,8 @@ import { rowsOf } from "../../src/db/rows.js";
 import { createKey, revokeKey } from "../../src/keys.js";
 import type { GraphQLResponse, TestServer } from "./server.js";
 
-const RESULT = `__typename
+/** The selection of a mutation's result union: the object written, or the error. */
+export const RESULT = `__typename
   ... on Node { id }
   ... on Error { message }
   ... on ValidationError { fields { path message } }
