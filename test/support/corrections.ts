@@ -30,7 +30,7 @@ export function retractDoc(type: FactType): string {
 
 export const MERGE_DOC = `mutation ($keepId: ID!, $mergeId: ID!, $reason: String!) {
   result: mergePersons(keepId: $keepId, mergeId: $mergeId, reason: $reason) {
-    ${RESULT}
+    ${RESULT.replace("... on Node { id }", "")}
     ... on MergePersonsPayload {
       kept { id name aliases version }
       merged { id mergedInto { id } retraction { reason } }
