@@ -4,16 +4,16 @@
 // or a GraphQL error about its input) rejects that record; anything else stops the import.
 import type { Kind, RecordWriter } from "../facts/import.js";
 import { RecordRejected } from "../facts/import.js";
+import { KIND_ENTRIES } from "../facts/kinds.js";
 import { type GraphQLErrorBody, messages, type Remote, RemoteError } from "./remote.js";
 
-const MUTATION: Record<Kind, { field: string; input: string; type: string }> = {
-  sources: { field: "addSource", input: "AddSourceInput", type: "Source" },
-  persons: { field: "addPerson", input: "AddPersonInput", type: "Person" },
-  exchangeEvents: { field: "addExchangeEvent", input: "AddExchangeEventInput", type: "ExchangeEvent" },
-  sentences: { field: "addSentence", input: "AddSentenceInput", type: "Sentence" },
-  releases: { field: "addRelease", input: "AddReleaseInput", type: "Release" },
-  statements: { field: "addStatement", input: "AddStatementInput", type: "Statement" },
-};
+/** Each kind's add mutation, named after its GraphQL type: addRelease(input: AddReleaseInput). */
+const MUTATION = Object.fromEntries(
+  KIND_ENTRIES.map(({ spec, file }) => [
+    file.key,
+    { field: `add${spec.typename}`, input: `Add${spec.typename}Input`, type: spec.typename },
+  ]),
+) as Record<Kind, { field: string; input: string; type: string }>;
 
 /** Errors about one record's input: the request was fine, the record is not. */
 const RECORD_CODES = new Set(["BAD_USER_INPUT", "GRAPHQL_VALIDATION_FAILED", "REQUEST_ENTITY_TOO_LARGE"]);

@@ -2,12 +2,18 @@
 // the API, one transaction per record. Records refer to each other by `key`; a record already
 // in the database counts as a duplicate and still lends its id to later references.
 import type { Db } from "../db/client.js";
+import { addFact } from "./change.js";
 import { ConflictError, isFactError, ValidationError } from "./errors.js";
+import { type FACT_KINDS, KIND_ENTRIES } from "./kinds.js";
 import type { Actor } from "./support.js";
-import { addExchangeEvent, addPerson, addRelease, addSentence, addSource, addStatement } from "./write.js";
 
-export const KINDS = ["sources", "persons", "exchangeEvents", "sentences", "releases", "statements"] as const;
-export type Kind = (typeof KINDS)[number];
+/** The facts file's lists, in the order they are written: a kind after the kinds it refers to. */
+export type Kind = (typeof FACT_KINDS)[keyof typeof FACT_KINDS]["file"]["key"];
+export const KINDS: readonly Kind[] = KIND_ENTRIES.map((entry) => entry.file.key);
+const ENTRY = Object.fromEntries(KIND_ENTRIES.map((entry) => [entry.file.key, entry])) as Record<
+  Kind,
+  (typeof KIND_ENTRIES)[number]
+>;
 type Rec = Record<string, unknown> & { key?: unknown };
 export type FactsFile = Partial<Record<Kind, Rec[]>>;
 
@@ -24,70 +30,32 @@ export type Written<Id> = { status: "added" | "duplicate"; id: Id };
 /** A record refused for a reason of its own: it is reported, and the import goes on. */
 export class RecordRejected extends Error {}
 
-type Keys<Id> = Record<"sources" | "persons" | "exchangeEvents" | "sentences", Map<string, Id>>;
+/** The ids each record was written (or found) under, by kind and key. */
+type Keys<Id> = Map<Kind, Map<string, Id>>;
 
-function ref<Id>(map: Map<string, Id>, value: unknown, field: string): Id {
+function ref<Id>(keys: Keys<Id>, to: Kind, value: unknown, field: string): Id {
   if (typeof value !== "string") throw new RecordRejected(`${field} must be a key string`);
-  const id = map.get(value);
+  const id = keys.get(to)?.get(value);
   if (id === undefined) throw new RecordRejected(`${field} "${value}" names no record that was added or found`);
   return id;
-}
-const optRef = <Id>(map: Map<string, Id>, value: unknown, field: string) =>
-  value === null || value === undefined ? null : ref(map, value, field);
-const refs = <Id>(map: Map<string, Id>, value: unknown, field: string) => {
-  if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw new RecordRejected(`${field} must be a list of keys`);
-  return value.map((v, i) => ref(map, v, `${field}[${i}]`));
-};
-
-function strip(rec: Rec, ...names: string[]): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...rec };
-  for (const name of ["key", ...names]) delete copy[name];
-  return copy;
 }
 
 /** The record as the writers' input: its keys replaced by the ids they were written under. */
 function inputOf<Id>(kind: Kind, rec: Rec, keys: Keys<Id>): Record<string, unknown> {
-  const sourceIds = () => refs(keys.sources, rec.sourceKeys, "sourceKeys");
-  switch (kind) {
-    case "sources":
-      return strip(rec);
-    case "persons":
-    case "exchangeEvents":
-      return { ...strip(rec, "sourceKeys"), sourceIds: sourceIds() };
-    case "sentences":
-      return {
-        ...strip(rec, "sourceKeys", "personKey"),
-        personId: ref(keys.persons, rec.personKey, "personKey"),
-        sourceIds: sourceIds(),
-      };
-    case "releases":
-      return {
-        ...strip(rec, "sourceKeys", "personKey", "exchangeKey", "sentenceKey"),
-        personId: ref(keys.persons, rec.personKey, "personKey"),
-        exchangeId: optRef(keys.exchangeEvents, rec.exchangeKey, "exchangeKey"),
-        sentenceId: optRef(keys.sentences, rec.sentenceKey, "sentenceKey"),
-        sourceIds: sourceIds(),
-      };
-    case "statements":
-      return {
-        ...strip(rec, "sourceKeys", "speakerKey", "subjectKeys", "exchangeKey"),
-        speakerId: ref(keys.persons, rec.speakerKey, "speakerKey"),
-        subjectIds: refs(keys.persons, rec.subjectKeys, "subjectKeys"),
-        exchangeId: optRef(keys.exchangeEvents, rec.exchangeKey, "exchangeKey"),
-        sourceIds: sourceIds(),
-      };
+  const input: Record<string, unknown> = { ...rec };
+  delete input.key;
+  for (const { from, field, to, many, optional } of ENTRY[kind].file.refs) {
+    const value = rec[from];
+    delete input[from];
+    if (many) {
+      if (value === undefined || value === null) input[field] = [];
+      else if (!Array.isArray(value)) throw new RecordRejected(`${from} must be a list of keys`);
+      else input[field] = value.map((v, i) => ref(keys, to, v, `${from}[${i}]`));
+    } else if (optional && (value === undefined || value === null)) input[field] = null;
+    else input[field] = ref(keys, to, value, from);
   }
+  return input;
 }
-
-const LOCAL_WRITERS = {
-  sources: addSource,
-  persons: addPerson,
-  exchangeEvents: addExchangeEvent,
-  sentences: addSentence,
-  releases: addRelease,
-  statements: addStatement,
-} as const;
 
 /** Writes through src/facts into `db`, one transaction per record, as `actor`. */
 export function localWriter(db: Db, actor: Actor): RecordWriter<number> {
@@ -97,7 +65,12 @@ export function localWriter(db: Db, actor: Actor): RecordWriter<number> {
         ? { ...input, publishedAt: new Date(input.publishedAt) }
         : input;
     try {
-      const row = await LOCAL_WRITERS[kind](db, values as never, actor);
+      const row = await addFact<(typeof ENTRY)[Kind]["spec"]["input"], { id: number }>(
+        db,
+        ENTRY[kind].spec,
+        values,
+        actor,
+      );
       return { status: "added", id: row.id };
     } catch (error) {
       if (error instanceof ConflictError && error.existingId !== undefined) {
@@ -141,7 +114,7 @@ export async function importRecords<Id>(
   file: FactsFile,
   onRecord?: (outcome: Outcome, done: number, total: number) => void | Promise<void>,
 ): Promise<ImportSummary> {
-  const keys: Keys<Id> = { sources: new Map(), persons: new Map(), exchangeEvents: new Map(), sentences: new Map() };
+  const keys: Keys<Id> = new Map(KINDS.map((kind) => [kind, new Map()]));
   const summary = Object.fromEntries(
     KINDS.map((k) => [k, { added: 0, duplicate: 0, rejected: 0 }]),
   ) as unknown as ImportSummary;
@@ -155,7 +128,7 @@ export async function importRecords<Id>(
       try {
         if (typeof rec !== "object" || rec === null) throw new RecordRejected("must be an object");
         const written = await writer(kind, inputOf(kind, rec, keys));
-        if (kind in keys) keys[kind as keyof Keys<Id>].set(key, written.id);
+        keys.get(kind)?.set(key, written.id);
         outcome = { kind, key, status: written.status };
       } catch (error) {
         if (!(error instanceof RecordRejected || isFactError(error))) throw error;
