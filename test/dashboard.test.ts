@@ -1,6 +1,6 @@
 // /dashboard in Chromium against the real service: no console errors, no request leaving the
-// host, live releases within 2 s, and after a server restart every release written meanwhile,
-// each shown once.
+// host, live releases within 2 s, corrections and retractions followed, and after a server
+// restart every release written meanwhile, each shown once.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import {
@@ -22,8 +22,21 @@ const ADD_RELEASE = `mutation ($input: AddReleaseInput!) {
   addRelease(input: $input) { __typename ... on Release { id } ... on Error { message } }
 }`;
 
-/** Global id of a release row, as the API shows it. */
-const releaseId = (id: number) => Buffer.from(`Release:${id}`).toString("base64url");
+const UPDATE_RELEASE = `mutation ($id: ID!, $input: UpdateReleaseInput!, $reason: String!) {
+  updateRelease(id: $id, input: $input, reason: $reason) { __typename ... on Error { message } }
+}`;
+
+const RETRACT_RELEASE = `mutation ($id: ID!, $reason: String!) {
+  retractRelease(id: $id, reason: $reason) { __typename ... on Error { message } }
+}`;
+
+const UPDATE_PERSON = `mutation ($id: ID!, $input: UpdatePersonInput!, $reason: String) {
+  updatePerson(id: $id, input: $input, reason: $reason) { __typename ... on Error { message } }
+}`;
+
+/** Global id of a row, as the API shows it. */
+const globalId = (type: string, id: number) => Buffer.from(`${type}:${id}`).toString("base64url");
+const releaseId = (id: number) => globalId("Release", id);
 
 async function openDashboard(width: number): Promise<{ page: Page; watch: PageWatch }> {
   const page = await chromium.browser.newPage({ viewport: { width, height: 900 } });
@@ -31,6 +44,19 @@ async function openDashboard(width: number): Promise<{ page: Page; watch: PageWa
   await page.goto(`${server.origin}/dashboard`);
   await page.locator('#status[data-state="live"]').waitFor({ timeout: 15_000 });
   return { page, watch };
+}
+
+/** A counter's figure. */
+async function counter(page: Page, key: string): Promise<number> {
+  return Number((await page.locator(`[data-counter="${key}"] dd`).textContent())?.replace(/,/g, ""));
+}
+
+/** The "Released by" figure of a country in the chart's table, 0 without a row. */
+async function releasedBy(page: Page, country: string): Promise<number> {
+  const rows = await page
+    .locator("#country-table tbody tr")
+    .evaluateAll((trs) => trs.map((tr) => [tr.querySelector("th")?.textContent, tr.querySelector("td")?.textContent]));
+  return Number(rows.find(([name]) => name === country)?.[1] ?? 0);
 }
 
 /** How many times each release id is shown in the latest releases. */
@@ -147,5 +173,86 @@ describeBrowser("the live dashboard", () => {
     await page.close();
   });
 
-  it.todo("a correction or retraction changes what it shows (needs releaseChanged from issue 17, not on main yet)");
+  it("follows a correction and a retraction: the card, chart, person view and counters change within 2 s", async () => {
+    const { page, watch } = await openDashboard(1440);
+    const personId = globalId("Person", world.persons[4] as number);
+    // The person view is open as well: it follows the same changes.
+    await page.evaluate((id) => {
+      location.hash = `#person/${id}`;
+    }, personId);
+    await page.locator("#person-name").waitFor();
+    const releases = await counter(page, "releases");
+    const [kazakhstan, armenia] = [await releasedBy(page, "Kazakhstan"), await releasedBy(page, "Armenia")];
+
+    const { addRelease } = await server.gql(ADD_RELEASE, {
+      input: {
+        personId,
+        releasedOn: "2025-12-02",
+        fromCountry: "KZ",
+        toCountry: "LT",
+        sourceIds: [globalId("Source", world.sourceId)],
+      },
+    });
+    expect(addRelease.__typename).toBe("Release");
+    const card = page.locator(`#releases > li[data-id="${addRelease.id}"]`);
+    const inView = page.locator(`#person li[data-id="${addRelease.id}"]`);
+    await card.waitFor({ timeout: 2_000 });
+    expect(await card.textContent()).toContain("from Kazakhstan (KZ)");
+    await inView.waitFor({ timeout: 2_000 });
+    await expect.poll(() => releasedBy(page, "Kazakhstan"), { timeout: 2_000 }).toBe(kazakhstan + 1);
+
+    // Corrected: another state and another day, on the card, in the chart and in the person view.
+    const { updateRelease } = await server.gql(UPDATE_RELEASE, {
+      id: addRelease.id,
+      input: { fromCountry: "AM", releasedOn: "2025-11-30" },
+      reason: "The wire got the state and the day wrong.",
+    });
+    expect(updateRelease.__typename).toBe("Release");
+    await expect.poll(() => card.textContent(), { timeout: 2_000 }).toContain("from Armenia (AM)");
+    expect(await card.locator("time").first().getAttribute("datetime")).toBe("2025-11-30");
+    expect(await page.locator("#announce").textContent()).toContain("Corrected release");
+    await expect.poll(() => inView.textContent(), { timeout: 2_000 }).toContain("from Armenia (AM)");
+    await expect.poll(() => releasedBy(page, "Armenia"), { timeout: 2_000 }).toBe(armenia + 1);
+    expect(await releasedBy(page, "Kazakhstan")).toBe(kazakhstan);
+    expect(await counter(page, "releases")).toBe(releases + 1);
+    expect(await page.locator(`#releases > li[data-id="${addRelease.id}"]`).count()).toBe(1);
+
+    // A person's name corrected: the cards that name them follow.
+    const name = `Test Person ${world.tag} 4, spelt anew`;
+    const { updatePerson } = await server.gql(UPDATE_PERSON, {
+      id: personId,
+      input: { name },
+      reason: "Transliterated as the person does.",
+    });
+    expect(updatePerson.__typename).toBe("Person");
+    await expect.poll(() => card.locator("a.person").textContent(), { timeout: 2_000 }).toBe(name);
+    await expect.poll(() => page.locator("#person-name").textContent(), { timeout: 2_000 }).toBe(name);
+
+    // After a reload the release is one of the 20 read first; retracted, it leaves a gap that
+    // the next latest release fills.
+    expect(watch.errors).toEqual([]);
+    await page.reload();
+    await page.locator('#status[data-state="live"]').waitFor({ timeout: 15_000 });
+    // A request still in flight (the counters read again after the rename) is aborted by the
+    // reload: the browser's doing, not the page's.
+    expect(watch.errors.filter((e) => !/^request failed: .* net::ERR_ABORTED$/.test(e))).toEqual([]);
+    watch.errors.length = 0;
+    await card.waitFor();
+    await inView.waitFor();
+    expect(await page.locator("#releases > li").count()).toBe(20);
+    const { retractRelease } = await server.gql(RETRACT_RELEASE, {
+      id: addRelease.id,
+      reason: "No such release took place.",
+    });
+    expect(retractRelease.__typename).toBe("Release");
+    await card.waitFor({ state: "detached", timeout: 2_000 });
+    await inView.waitFor({ state: "detached", timeout: 2_000 });
+    expect(await page.locator("#announce").textContent()).toContain("Retracted release");
+    await expect.poll(() => counter(page, "releases"), { timeout: 2_000 }).toBe(releases);
+    await expect.poll(() => releasedBy(page, "Armenia"), { timeout: 2_000 }).toBe(armenia);
+    await expect.poll(() => page.locator("#releases > li").count(), { timeout: 2_000 }).toBe(20);
+    expect(watch.errors).toEqual([]);
+    expect(watch.offHost).toEqual([]);
+    await page.close();
+  });
 });

@@ -1,17 +1,21 @@
-// The live half of the page: one graphql-ws socket, two resumable subscriptions whose cursors
-// are kept in the page and in localStorage, and the connection's state for the status line.
+// The live half of the page: one graphql-ws socket, three resumable subscriptions to every change
+// (additions, corrections, retractions) whose cursors are kept in the page and in localStorage,
+// and the connection's state for the status line.
 import { createClient } from "graphql-ws";
 import { type CursorStore, resumable } from "../client/resumable.js";
-import { LIVE_RELEASES, LIVE_STATEMENTS } from "./operations.js";
-import type { LiveReleases, LiveStatements, Release, Statement } from "./types.js";
+import type { FactChange } from "./generated/graphql.js";
+import { LIVE_FACTS, LIVE_RELEASES, LIVE_STATEMENTS } from "./operations.js";
+import type { LiveFacts, LiveReleases, LiveStatements, OtherFact, Release, Statement } from "./types.js";
 
 export type LiveStatus = "connecting" | "live" | "reconnecting";
-/** How a fact changed; releaseAdded and statementAdded only ever say ADDED. */
-export type Change = "ADDED" | "UPDATED" | "RETRACTED" | "MERGED";
+export type Change = FactChange;
 
 export type LiveHandlers = {
-  release(change: Change, release: Release): void;
-  statement(change: Change, statement: Statement): void;
+  /** `formerPersons`: for a correction, the persons it named before (their views change too). */
+  release(change: Change, release: Release, formerPersons: string[]): void;
+  statement(change: Change, statement: Statement, formerPersons: string[]): void;
+  /** A person, exchange, sentence or source added, corrected, retracted or merged. */
+  fact(change: Change, fact: OtherFact): void;
   status(status: LiveStatus): void;
   /** The server refused a cursor (it belongs to another database): start again from scratch. */
   cursorRejected(): void;
@@ -19,13 +23,23 @@ export type LiveHandlers = {
 };
 
 /** Store keys: one cursor per subscription. */
-export const CURSOR_KEYS = ["LiveReleases", "LiveStatements"] as const;
+export const CURSOR_KEYS = ["LiveReleases", "LiveStatements", "LiveFacts"] as const;
 
 const MAX_RETRY_WAIT_MS = 5_000;
 
+/** The person ids in an UPDATED event's `previous` (personId, speakerId, subjectIds as global ids). */
+function personsIn(previous: unknown): string[] {
+  if (!previous || typeof previous !== "object") return [];
+  const { personId, speakerId, subjectIds } = previous as Record<string, unknown>;
+  return [personId, speakerId, ...(Array.isArray(subjectIds) ? subjectIds : [])].filter(
+    (id): id is string => typeof id === "string",
+  );
+}
+
 /**
- * Subscribes to releases and statements after `after` (or after the cursors in `store`, which
- * win); returns a function that closes everything.
+ * Subscribes to the changes of releases, statements and the facts they show after `after` (or
+ * after the cursors in `store`, which win: any cursor of the feed resumes any of them); returns a
+ * function that closes everything.
  */
 export function connectLive(store: CursorStore, after: string, on: LiveHandlers): () => void {
   const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/graphql`;
@@ -55,7 +69,11 @@ export function connectLive(store: CursorStore, after: string, on: LiveHandlers)
     client.subscribe<LiveReleases>(
       { query: LIVE_RELEASES, operationName: "LiveReleases", variables: { after } },
       {
-        next: ({ data }) => data && on.release("ADDED", data.releaseAdded.release),
+        next: ({ data }) => {
+          if (!data) return;
+          const { change, release, previous } = data.releaseChanged;
+          on.release(change, release, personsIn(previous));
+        },
         error: failed,
         complete: () => {},
       },
@@ -63,7 +81,19 @@ export function connectLive(store: CursorStore, after: string, on: LiveHandlers)
     client.subscribe<LiveStatements>(
       { query: LIVE_STATEMENTS, operationName: "LiveStatements", variables: { after } },
       {
-        next: ({ data }) => data && on.statement("ADDED", data.statementAdded.statement),
+        next: ({ data }) => {
+          if (!data) return;
+          const { change, statement, previous } = data.statementChanged;
+          on.statement(change, statement, personsIn(previous));
+        },
+        error: failed,
+        complete: () => {},
+      },
+    ),
+    client.subscribe<LiveFacts>(
+      { query: LIVE_FACTS, operationName: "LiveFacts", variables: { after } },
+      {
+        next: ({ data }) => data && on.fact(data.factChanged.change, data.factChanged.node),
         error: failed,
         complete: () => {},
       },

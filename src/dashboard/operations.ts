@@ -53,18 +53,39 @@ export const LATEST = /* GraphQL */ `
   ${STATEMENT_FIELDS}
 `;
 
+/** Additions, corrections and retractions of releases; `previous` names a corrected release's old person. */
 export const LIVE_RELEASES = /* GraphQL */ `
   subscription LiveReleases($after: String) {
-    releaseAdded(after: $after) { cursor release { ...ReleaseFields } }
+    releaseChanged(after: $after) { cursor change previous release { ...ReleaseFields } }
   }
   ${RELEASE_FIELDS}
 `;
 
 export const LIVE_STATEMENTS = /* GraphQL */ `
   subscription LiveStatements($after: String) {
-    statementAdded(after: $after) { cursor statement { ...StatementFields } }
+    statementChanged(after: $after) { cursor change previous statement { ...StatementFields } }
   }
   ${STATEMENT_FIELDS}
+  ${SOURCE_FIELDS}
+`;
+
+/**
+ * The other facts the page shows: persons and exchanges (counters, timeline, names on the
+ * cards), sentences (the person view) and sources (on the cards).
+ */
+export const LIVE_FACTS = /* GraphQL */ `
+  subscription LiveFacts($after: String) {
+    factChanged(kinds: [PERSON, EXCHANGE_EVENT, SENTENCE, SOURCE], after: $after) {
+      cursor kind change
+      node {
+        __typename id
+        ... on Person { name }
+        ... on ExchangeEvent { slug name occurredOn }
+        ... on Sentence { person { id } }
+        ...SourceFields
+      }
+    }
+  }
   ${SOURCE_FIELDS}
 `;
 

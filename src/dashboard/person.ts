@@ -80,17 +80,27 @@ function section(title: string, items: HTMLElement[], empty: string): HTMLElemen
   );
 }
 
-/** Shows the person whose id is in the location hash (#person/ID), or hides the view. */
-export async function showPerson(view: HTMLElement, id: string | undefined): Promise<void> {
+/**
+ * Shows the person whose id is in the location hash (#person/ID), or hides the view. A refresh
+ * (after a live change) keeps the view in place and moves focus only if it was inside the view.
+ */
+export async function showPerson(
+  view: HTMLElement,
+  id: string | undefined,
+  { refresh = false }: { refresh?: boolean } = {},
+): Promise<void> {
   if (!id) {
     view.hidden = true;
     fill(view);
     return;
   }
   view.hidden = false;
-  fill(view, h("p", {}, "Loading…"));
+  const focusHere = !refresh || view.contains(document.activeElement);
+  if (!refresh) fill(view, h("p", {}, "Loading…"));
   try {
     const data = await request<PersonViewQuery>(PERSON, { id });
+    // Another person was opened meanwhile: theirs is the view to show.
+    if (personInHash() !== id) return;
     const person = data.node as PersonView | null;
     if (!person?.name) {
       fill(view, h("p", { class: "problem" }, "No such person."), h("a", { href: "#" }, "Close"));
@@ -125,8 +135,9 @@ export async function showPerson(view: HTMLElement, id: string | undefined): Pro
         "No statement recorded.",
       ),
     );
-    byId("person-name").focus();
+    if (focusHere) byId("person-name").focus();
   } catch (error) {
+    if (refresh) return;
     fill(view, h("p", { class: "problem" }, (error as Error).message), h("a", { href: "#" }, "Close"));
   }
 }

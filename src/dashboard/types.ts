@@ -3,6 +3,7 @@
 import type {
   FeedCursorQuery,
   LatestQuery,
+  LiveFactsSubscription,
   LiveReleasesSubscription,
   LiveStatementsSubscription,
   OverviewQuery,
@@ -22,6 +23,9 @@ export type CountryCount = Overview["stats"]["releasesByFromCountry"][number];
 export type Latest = LatestQuery;
 export type LiveReleases = LiveReleasesSubscription;
 export type LiveStatements = LiveStatementsSubscription;
+export type LiveFacts = LiveFactsSubscription;
+/** factChanged's node, told apart by __typename (releases and statements come by their own subscriptions). */
+export type OtherFact = LiveFacts["factChanged"]["node"];
 export type PersonHits = SearchPersonsQuery;
 export type PersonHit = PersonHits["persons"]["nodes"][number];
 /** node(id:) answers any type; the view asks for a Person's fields only. */

@@ -21,8 +21,9 @@ type Documents = {
     "\n  query FeedCursor { feedCursor }\n": typeof types.FeedCursorDocument,
     "\n  query Overview {\n    stats {\n      persons releases statements exchanges\n      releasesByFromCountry { country count }\n      releasesByToCountry { country count }\n    }\n    exchangeEvents(first: 100) {\n      nodes { id slug name occurredOn location country parties mediators releases { id } }\n    }\n  }\n": typeof types.OverviewDocument,
     "\n  query Latest($first: Int!) {\n    releases(first: $first) { nodes { ...ReleaseFields } }\n    statements(first: $first) { nodes { ...StatementFields } }\n  }\n  \n  \n": typeof types.LatestDocument,
-    "\n  subscription LiveReleases($after: String) {\n    releaseAdded(after: $after) { cursor release { ...ReleaseFields } }\n  }\n  \n": typeof types.LiveReleasesDocument,
-    "\n  subscription LiveStatements($after: String) {\n    statementAdded(after: $after) { cursor statement { ...StatementFields } }\n  }\n  \n  \n": typeof types.LiveStatementsDocument,
+    "\n  subscription LiveReleases($after: String) {\n    releaseChanged(after: $after) { cursor change previous release { ...ReleaseFields } }\n  }\n  \n": typeof types.LiveReleasesDocument,
+    "\n  subscription LiveStatements($after: String) {\n    statementChanged(after: $after) { cursor change previous statement { ...StatementFields } }\n  }\n  \n  \n": typeof types.LiveStatementsDocument,
+    "\n  subscription LiveFacts($after: String) {\n    factChanged(kinds: [PERSON, EXCHANGE_EVENT, SENTENCE, SOURCE], after: $after) {\n      cursor kind change\n      node {\n        __typename id\n        ... on Person { name }\n        ... on ExchangeEvent { slug name occurredOn }\n        ... on Sentence { person { id } }\n        ...SourceFields\n      }\n    }\n  }\n  \n": typeof types.LiveFactsDocument,
     "\n  query SearchPersons($search: String!) {\n    persons(search: $search, first: 10) { nodes { id name aliases nationalities } }\n  }\n": typeof types.SearchPersonsDocument,
     "\n  query PersonView($id: ID!) {\n    node(id: $id) {\n      ... on Person {\n        id name aliases nationalities birthDate description\n        sentences {\n          id country court charge kind termMonths sentencedOn\n          sources { ...SourceFields }\n        }\n        releases { ...ReleaseFields }\n        statements(first: 20) { nodes { ...StatementFields } }\n        mentions(first: 20) { nodes { ...StatementFields } }\n      }\n    }\n  }\n  \n  \n": typeof types.PersonViewDocument,
 };
@@ -33,8 +34,9 @@ const documents: Documents = {
     "\n  query FeedCursor { feedCursor }\n": types.FeedCursorDocument,
     "\n  query Overview {\n    stats {\n      persons releases statements exchanges\n      releasesByFromCountry { country count }\n      releasesByToCountry { country count }\n    }\n    exchangeEvents(first: 100) {\n      nodes { id slug name occurredOn location country parties mediators releases { id } }\n    }\n  }\n": types.OverviewDocument,
     "\n  query Latest($first: Int!) {\n    releases(first: $first) { nodes { ...ReleaseFields } }\n    statements(first: $first) { nodes { ...StatementFields } }\n  }\n  \n  \n": types.LatestDocument,
-    "\n  subscription LiveReleases($after: String) {\n    releaseAdded(after: $after) { cursor release { ...ReleaseFields } }\n  }\n  \n": types.LiveReleasesDocument,
-    "\n  subscription LiveStatements($after: String) {\n    statementAdded(after: $after) { cursor statement { ...StatementFields } }\n  }\n  \n  \n": types.LiveStatementsDocument,
+    "\n  subscription LiveReleases($after: String) {\n    releaseChanged(after: $after) { cursor change previous release { ...ReleaseFields } }\n  }\n  \n": types.LiveReleasesDocument,
+    "\n  subscription LiveStatements($after: String) {\n    statementChanged(after: $after) { cursor change previous statement { ...StatementFields } }\n  }\n  \n  \n": types.LiveStatementsDocument,
+    "\n  subscription LiveFacts($after: String) {\n    factChanged(kinds: [PERSON, EXCHANGE_EVENT, SENTENCE, SOURCE], after: $after) {\n      cursor kind change\n      node {\n        __typename id\n        ... on Person { name }\n        ... on ExchangeEvent { slug name occurredOn }\n        ... on Sentence { person { id } }\n        ...SourceFields\n      }\n    }\n  }\n  \n": types.LiveFactsDocument,
     "\n  query SearchPersons($search: String!) {\n    persons(search: $search, first: 10) { nodes { id name aliases nationalities } }\n  }\n": types.SearchPersonsDocument,
     "\n  query PersonView($id: ID!) {\n    node(id: $id) {\n      ... on Person {\n        id name aliases nationalities birthDate description\n        sentences {\n          id country court charge kind termMonths sentencedOn\n          sources { ...SourceFields }\n        }\n        releases { ...ReleaseFields }\n        statements(first: 20) { nodes { ...StatementFields } }\n        mentions(first: 20) { nodes { ...StatementFields } }\n      }\n    }\n  }\n  \n  \n": types.PersonViewDocument,
 };
@@ -66,11 +68,15 @@ export function graphql(source: "\n  query Latest($first: Int!) {\n    releases(
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription LiveReleases($after: String) {\n    releaseAdded(after: $after) { cursor release { ...ReleaseFields } }\n  }\n  \n"): typeof import('./graphql.js').LiveReleasesDocument;
+export function graphql(source: "\n  subscription LiveReleases($after: String) {\n    releaseChanged(after: $after) { cursor change previous release { ...ReleaseFields } }\n  }\n  \n"): typeof import('./graphql.js').LiveReleasesDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription LiveStatements($after: String) {\n    statementAdded(after: $after) { cursor statement { ...StatementFields } }\n  }\n  \n  \n"): typeof import('./graphql.js').LiveStatementsDocument;
+export function graphql(source: "\n  subscription LiveStatements($after: String) {\n    statementChanged(after: $after) { cursor change previous statement { ...StatementFields } }\n  }\n  \n  \n"): typeof import('./graphql.js').LiveStatementsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LiveFacts($after: String) {\n    factChanged(kinds: [PERSON, EXCHANGE_EVENT, SENTENCE, SOURCE], after: $after) {\n      cursor kind change\n      node {\n        __typename id\n        ... on Person { name }\n        ... on ExchangeEvent { slug name occurredOn }\n        ... on Sentence { person { id } }\n        ...SourceFields\n      }\n    }\n  }\n  \n"): typeof import('./graphql.js').LiveFactsDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

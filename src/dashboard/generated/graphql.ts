@@ -4,6 +4,32 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** How a fact changed. */
+export type FactChange =
+  /** First recorded. */
+  | 'ADDED'
+  /** A person merged into another, which now holds its facts. */
+  | 'MERGED'
+  /** Retracted: kept, marked, and out of every list. */
+  | 'RETRACTED'
+  /** Corrected: some of its fields were replaced. */
+  | 'UPDATED';
+
+/** A kind of fact. */
+export type FactKind =
+  /** An ExchangeEvent. */
+  | 'EXCHANGE_EVENT'
+  /** A Person. */
+  | 'PERSON'
+  /** A Release. */
+  | 'RELEASE'
+  /** A Sentence. */
+  | 'SENTENCE'
+  /** A Source. */
+  | 'SOURCE'
+  /** A Statement. */
+  | 'STATEMENT';
+
 /** What a court imposed. */
 export type SentenceKind =
   /** The death penalty. */
@@ -43,14 +69,28 @@ export type LiveReleasesSubscriptionVariables = Exact<{
 }>;
 
 
-export type LiveReleasesSubscription = { releaseAdded: { cursor: string, release: { id: string, releasedOn: string, fromCountry: string, toCountry: string | null, recordedAt: string, person: { id: string, name: string }, exchange: { id: string, slug: string, name: string, occurredOn: string } | null, sources: Array<{ id: string, publisher: string, title: string | null, url: string | null, publishedAt: string | null }> } } };
+export type LiveReleasesSubscription = { releaseChanged: { cursor: string, change: FactChange, previous: unknown, release: { id: string, releasedOn: string, fromCountry: string, toCountry: string | null, recordedAt: string, person: { id: string, name: string }, exchange: { id: string, slug: string, name: string, occurredOn: string } | null, sources: Array<{ id: string, publisher: string, title: string | null, url: string | null, publishedAt: string | null }> } } };
 
 export type LiveStatementsSubscriptionVariables = Exact<{
   after?: string | null | undefined;
 }>;
 
 
-export type LiveStatementsSubscription = { statementAdded: { cursor: string, statement: { id: string, text: string, language: string | null, saidOn: string, channel: string | null, recordedAt: string, speaker: { id: string, name: string }, subjects: Array<{ id: string, name: string }>, exchange: { id: string, slug: string, name: string, occurredOn: string } | null, sources: Array<{ id: string, publisher: string, title: string | null, url: string | null, publishedAt: string | null }> } } };
+export type LiveStatementsSubscription = { statementChanged: { cursor: string, change: FactChange, previous: unknown, statement: { id: string, text: string, language: string | null, saidOn: string, channel: string | null, recordedAt: string, speaker: { id: string, name: string }, subjects: Array<{ id: string, name: string }>, exchange: { id: string, slug: string, name: string, occurredOn: string } | null, sources: Array<{ id: string, publisher: string, title: string | null, url: string | null, publishedAt: string | null }> } } };
+
+export type LiveFactsSubscriptionVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type LiveFactsSubscription = { factChanged: { cursor: string, kind: FactKind, change: FactChange, node:
+      | { __typename: 'ExchangeEvent', slug: string, name: string, occurredOn: string, id: string }
+      | { __typename: 'Person', name: string, id: string }
+      | { __typename: 'Release', id: string }
+      | { __typename: 'Sentence', id: string, person: { id: string } }
+      | { __typename: 'Source', id: string, publisher: string, title: string | null, url: string | null, publishedAt: string | null }
+      | { __typename: 'Statement', id: string }
+     } };
 
 export type SearchPersonsQueryVariables = Exact<{
   search: string;
@@ -262,8 +302,10 @@ fragment StatementFields on Statement {
 }`) as unknown as TypedDocumentString<LatestQuery, LatestQueryVariables>;
 export const LiveReleasesDocument = new TypedDocumentString(`
     subscription LiveReleases($after: String) {
-  releaseAdded(after: $after) {
+  releaseChanged(after: $after) {
     cursor
+    change
+    previous
     release {
       ...ReleaseFields
     }
@@ -298,8 +340,10 @@ fragment ReleaseFields on Release {
 }`) as unknown as TypedDocumentString<LiveReleasesSubscription, LiveReleasesSubscriptionVariables>;
 export const LiveStatementsDocument = new TypedDocumentString(`
     subscription LiveStatements($after: String) {
-  statementAdded(after: $after) {
+  statementChanged(after: $after) {
     cursor
+    change
+    previous
     statement {
       ...StatementFields
     }
@@ -337,6 +381,39 @@ fragment StatementFields on Statement {
     ...SourceFields
   }
 }`) as unknown as TypedDocumentString<LiveStatementsSubscription, LiveStatementsSubscriptionVariables>;
+export const LiveFactsDocument = new TypedDocumentString(`
+    subscription LiveFacts($after: String) {
+  factChanged(kinds: [PERSON, EXCHANGE_EVENT, SENTENCE, SOURCE], after: $after) {
+    cursor
+    kind
+    change
+    node {
+      __typename
+      id
+      ... on Person {
+        name
+      }
+      ... on ExchangeEvent {
+        slug
+        name
+        occurredOn
+      }
+      ... on Sentence {
+        person {
+          id
+        }
+      }
+      ...SourceFields
+    }
+  }
+}
+    fragment SourceFields on Source {
+  id
+  publisher
+  title
+  url
+  publishedAt
+}`) as unknown as TypedDocumentString<LiveFactsSubscription, LiveFactsSubscriptionVariables>;
 export const SearchPersonsDocument = new TypedDocumentString(`
     query SearchPersons($search: String!) {
   persons(search: $search, first: 10) {
