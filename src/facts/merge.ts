@@ -8,7 +8,7 @@ import { rowsOf } from "../db/rows.js";
 import { personTable, releaseTable, sentenceTable } from "../db/tables.js";
 import { appendFeedEvent } from "../feed/append.js";
 import { type AnyFactSpec, lockForChange, retractFact, updateFact, writeAudit } from "./change.js";
-import { ConflictError, ValidationError } from "./errors.js";
+import { ConflictError, NotFoundError, ValidationError } from "./errors.js";
 import { factValues, recordVersion } from "./history.js";
 import { personSpec } from "./person.js";
 import { releaseSpec } from "./release.js";
@@ -41,7 +41,18 @@ export async function mergePersons(
   if (reason.trim() === "") throw new ValidationError([{ path: ["reason"], message: "must not be blank" }]);
   return db.transaction(async (tx) => {
     // Both rows locked in id order, so two merges of the same pair cannot deadlock.
-    for (const id of [keepId, mergeId].sort((a, b) => a - b)) await lockForChange(tx, personSpec, id, undefined);
+    const given = [
+      [keepId, "keepId"],
+      [mergeId, "mergeId"],
+    ] as const;
+    for (const [id, field] of [...given].sort((a, b) => a[0] - b[0])) {
+      await lockForChange(tx, personSpec, id, undefined).catch((error: unknown) => {
+        // Name the argument that names nobody, as the add mutations do.
+        throw error instanceof NotFoundError
+          ? new NotFoundError(`No person with the id given in ${field}.`, [field])
+          : error;
+      });
+    }
     const [keep] = await tx.select().from(personTable).where(eq(personTable.id, keepId));
     const [merge] = await tx.select().from(personTable).where(eq(personTable.id, mergeId));
     for (const [person, field] of [
