@@ -4,6 +4,7 @@ import { auditTable } from "../db/tables.js";
 import { FACT_KINDS } from "../facts/kinds.js";
 import { builder } from "./builder.js";
 import { connectionType } from "./connection.js";
+import { apiValues } from "./facts.js";
 import { encodeGlobalId } from "./global-id.js";
 import { checkPage } from "./pagination.js";
 
@@ -30,6 +31,24 @@ const AuditEntryRef = builder.drizzleObject("audit", {
       },
     }),
     at: t.expose("at", { type: "DateTime", description: "When the write was made (the start of its transaction)." }),
+    reason: t.exposeString("reason", {
+      nullable: true,
+      description: "Why, for a correction, retraction or merge, as the admin wrote it.",
+    }),
+    before: t.field({
+      type: "JSON",
+      nullable: true,
+      description:
+        "The fact's fields before a correction, retraction or merge, as Update…Input names them (references as global ids); null for an addition and for writes that are not facts.",
+      resolve: (entry) => apiValues(entry.before as Record<string, unknown> | null),
+    }),
+    after: t.field({
+      type: "JSON",
+      nullable: true,
+      description:
+        "The fact's fields after the write, as Update…Input names them (references as global ids); null for writes that are not facts.",
+      resolve: (entry) => apiValues(entry.after as Record<string, unknown> | null),
+    }),
   }),
 });
 
