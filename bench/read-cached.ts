@@ -1,11 +1,13 @@
 // The nested read with the response cache on, 1,000 exchange slugs rotating (every one of them
 // stays in a cache of RESPONSE_CACHE_SIZE=1000 once the warm-up has asked for it), against the
-// same read with the cache off in the same run. Both sides' answers are checked equal first.
+// same read with the cache off in the same run, and (on PostgreSQL) against PostGraphile, which has
+// no response cache of its own. Every side's answers are checked equal to ours first.
 import { isDeepStrictEqual } from "node:util";
 import type { Scenario } from "./context.js";
-import { compare, type Throughput } from "./load.js";
+import { compare, type Side, type Throughput } from "./load.js";
+import { checkPeerAnswers, PEER_NESTED_QUERY, peerSide } from "./peer.js";
 import { NESTED_QUERY } from "./read.js";
-import { row } from "./report.js";
+import { row, skipped } from "./report.js";
 
 const CACHE_SIZE = "1000";
 
@@ -30,8 +32,29 @@ export const cachedRead: Scenario = async (bench) => {
     throw new Error(`cache-on answers differ from cache-off answers: ${JSON.stringify(on[0]).slice(0, 300)}`);
   }
 
+  const peer: Side[] =
+    bench.target.kind === "postgres"
+      ? [
+          peerSide(
+            bench,
+            "nested read · PostGraphile",
+            (url) => ({
+              url,
+              connections,
+              body: (n) => JSON.stringify({ query: PEER_NESTED_QUERY, variables: { slug: slugAt(n) } }),
+            }),
+            (url) =>
+              checkPeerAnswers(
+                url,
+                PEER_NESTED_QUERY,
+                probe.map((slug) => ({ slug })),
+                on.slice(0, probe.length),
+              ),
+          ),
+        ]
+      : [];
   const { rounds, duration, warmup, warmupRequests } = bench.options;
-  const [cached, uncached] = (await compare(
+  const [cached, uncached, theirs] = (await compare(
     [
       {
         label: "nested read, cache on · ours",
@@ -41,10 +64,11 @@ export const cachedRead: Scenario = async (bench) => {
         label: "nested read, cache off · ours",
         open: (round) => bench.withApp((app) => round({ url: app.url, connections, body }, app), cacheOff),
       },
+      ...peer,
     ],
     // The warm-up asks for every slug at least once, so that the measured rounds are all hits.
     { rounds, seconds: duration, warmup, warmupRequests: Math.max(warmupRequests, slugs.length), log: bench.log },
-  )) as [Throughput, Throughput];
+  )) as [Throughput, Throughput, Throughput | undefined];
   const scenario = "nested read, cache on, 1,000 slugs (floor: cache off)";
   const failures = (t: Throughput) => (t.errors + t.non2xx > 0 ? `${t.errors} errors, ${t.non2xx} non-2xx` : undefined);
   return [
@@ -52,5 +76,23 @@ export const cachedRead: Scenario = async (bench) => {
     row(scenario, "p50 ms", cached.p50, uncached.p50),
     row(scenario, "p99 ms", cached.p99, uncached.p99),
     row(scenario, "server CPU ms / request", cached.cpuMs ?? null, uncached.cpuMs ?? null),
+    ...(theirs
+      ? [
+          row(
+            "nested read, cache on vs PostGraphile",
+            "req/s",
+            cached.rps,
+            theirs.rps,
+            { kind: "min", ratio: 3 },
+            failures(theirs),
+          ),
+          row(
+            "nested read, cache on vs PostGraphile",
+            "server CPU ms / request",
+            cached.cpuMs ?? null,
+            theirs.cpuMs ?? null,
+          ),
+        ]
+      : [skipped("nested read, cache on vs PostGraphile", "PostgreSQL only")]),
   ];
 };
