@@ -115,13 +115,16 @@ export async function mergePersons(
       const sentenceId = r.sentenceId == null ? null : (sentenceMap.get(r.sentenceId) ?? r.sentenceId);
       await move(releaseSpec, r.id, { personId: keepId, sentenceId });
     }
-    // Releases of the kept person that cite a sentence merged into another.
+    // Releases of the kept person that cite a sentence merged into another. Not the merged
+    // person's duplicates: they keep their sentence until both are retracted below.
     for (const [from, to] of sentenceMap) {
       if (from === to) continue;
       for (const r of await tx
         .select({ id: releaseTable.id })
         .from(releaseTable)
-        .where(and(eq(releaseTable.sentenceId, from), isNull(releaseTable.retractedAt)))) {
+        .where(
+          and(eq(releaseTable.sentenceId, from), eq(releaseTable.personId, keepId), isNull(releaseTable.retractedAt)),
+        )) {
         await move(releaseSpec, r.id, { sentenceId: to });
       }
     }
