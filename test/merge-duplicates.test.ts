@@ -1,9 +1,9 @@
 // mergePersons when the merged person's sentence and the release that cites it both duplicate the
-// kept person's: both are reconciled (retracted, their sources handed over), found by the
-// random changes of stats-recount.test.ts, where such a merge was refused.
+// kept person's: both are reconciled (retracted, their sources handed over); then the merged
+// person named in a new fact. Both found by the random changes of stats-recount.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Admin, adminOf, WRITES } from "./support/changes.js";
-import { startServer, type TestServer } from "./support/server.js";
+import { startServer, TEST_ADMIN_TOKEN, type TestServer } from "./support/server.js";
 
 let server: TestServer;
 let admin: Admin;
@@ -64,5 +64,28 @@ describe("mergePersons with a duplicate sentence and a duplicate release citing 
     ]);
     const { stats } = await admin("{ stats { persons sentences releases } }");
     expect(stats).toEqual({ persons: 1, sentences: 1, releases: 1 });
+
+    // The merged person, named as a speaker or as a subject, is refused the same way: by its merge.
+    const statement = async (speakerId: string, subjectIds: string[]) => {
+      const input = { speakerId, subjectIds, text: "Home at last.", saidOn: "2024-08-02", sourceIds: [first] };
+      const { data } = await server.gql(
+        `mutation ($input: AddStatementInput!) { result: addStatement(input: $input) {
+          __typename ... on NotFoundError { message path } } }`,
+        { input },
+        { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+      );
+      return data?.result;
+    };
+    const merge = "was merged into another person; use that one.";
+    expect(await statement(merged, [])).toEqual({
+      __typename: "NotFoundError",
+      message: `The person given in speakerId ${merge}`,
+      path: ["speakerId"],
+    });
+    expect(await statement(kept, [kept, merged])).toEqual({
+      __typename: "NotFoundError",
+      message: `The person given in subjectIds[1] ${merge}`,
+      path: ["subjectIds", "1"],
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { eq, inArray } from "drizzle-orm";
 import type { PgInsertValue, PgTable } from "drizzle-orm/pg-core";
 import type { Db } from "../db/client.js";
 import { auditTable, exchangeEventTable, personTable, sourceTable } from "../db/tables.js";
@@ -82,13 +82,19 @@ export async function requirePerson(tx: Db, id: number, path: string): Promise<P
 export async function requirePersons(tx: Db, ids: number[], field: string): Promise<void> {
   if (ids.length === 0) return;
   const found = await tx
-    .select({ id: personTable.id })
+    .select({ id: personTable.id, retractedAt: personTable.retractedAt, mergedIntoId: personTable.mergedIntoId })
     .from(personTable)
-    .where(and(inArray(personTable.id, [...new Set(ids)]), isNull(personTable.retractedAt)));
-  const have = new Set(found.map((r) => r.id));
-  const missing = ids.findIndex((id) => !have.has(id));
-  if (missing >= 0)
-    throw new NotFoundError(`No person with the id given in ${field}[${missing}].`, [field, String(missing)]);
+    .where(inArray(personTable.id, [...new Set(ids)]));
+  const rows = new Map(found.map((r) => [r.id, r]));
+  for (const [i, id] of ids.entries()) {
+    const row = rows.get(id);
+    // Like requirePerson: a merged person's error names the merge, not a missing id.
+    const gone = row ? notStanding("person", `${field}[${i}]`, row) : undefined;
+    if (!row || gone) {
+      const message = gone?.message ?? `No person with the id given in ${field}[${i}].`;
+      throw new NotFoundError(message, [field, String(i)]);
+    }
+  }
 }
 
 export async function requireExchange(tx: Db, id: number, path: string): Promise<ExchangeEventRow> {
