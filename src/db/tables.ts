@@ -141,7 +141,10 @@ export const sentenceTable = table(
     check("sentence_charge_not_blank", notBlank(t.charge)),
     check("sentence_term_months_iff_term", sql`(${t.kind} = 'TERM') = (${t.termMonths} IS NOT NULL)`),
     check("sentence_term_months_range", sql`${t.termMonths} IS NULL OR ${t.termMonths} BETWEEN 1 AND 12000`),
-    unique("sentence_natural_key").on(t.personId, t.country, t.sentencedOn, t.kind, t.charge).nullsNotDistinct(),
+    // One standing sentence per natural key (a day left out is one value); a retracted one may be added again.
+    uniqueIndex("sentence_natural_key")
+      .on(t.personId, t.country, sql`coalesce(${t.sentencedOn}, '-infinity'::date)`, t.kind, t.charge)
+      .where(sql`${t.retractedAt} IS NULL`),
     index().on(t.personId, t.id),
     index().on(t.country, t.id),
   ],
@@ -221,9 +224,9 @@ export const releaseTable = table(
   (t) => [
     check("release_from_country_code", country(t.fromCountry)),
     check("release_to_country_code", sql`${t.toCountry} IS NULL OR ${country(t.toCountry)}`),
-    // A person is released at most once per exchange, and at most once a day.
-    unique("release_person_exchange").on(t.personId, t.exchangeId),
-    unique("release_person_day").on(t.personId, t.releasedOn),
+    // A person is released at most once per exchange, and at most once a day, among standing releases.
+    uniqueIndex("release_person_exchange").on(t.personId, t.exchangeId).where(sql`${t.retractedAt} IS NULL`),
+    uniqueIndex("release_person_day").on(t.personId, t.releasedOn).where(sql`${t.retractedAt} IS NULL`),
     // Every filter of `releases` combined with its ordering (releasedOn desc, id desc).
     index().on(t.releasedOn, t.id),
     index().on(t.exchangeId, t.releasedOn, t.id),
@@ -267,8 +270,10 @@ export const statementTable = table(
   (t) => [
     check("statement_text_not_blank", notBlank(t.text)),
     check("statement_language_bcp47", sql`${t.language} IS NULL OR ${t.language} ~ '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$'`),
-    // The same words by the same speaker on the same day are one statement.
-    uniqueIndex("statement_natural_key").on(t.speakerId, t.saidOn, sql`md5(${t.text})`),
+    // The same words by the same speaker on the same day are one standing statement.
+    uniqueIndex("statement_natural_key")
+      .on(t.speakerId, t.saidOn, sql`md5(${t.text})`)
+      .where(sql`${t.retractedAt} IS NULL`),
     index("statement_text_fts").using("gin", sql`to_tsvector('english', ${t.text})`),
     index().on(t.saidOn, t.id),
     index().on(t.speakerId, t.saidOn, t.id),

@@ -42,9 +42,17 @@ export type FactSpec<Schema extends z.ZodType> = {
   fromValues?: (values: FactValues) => Record<string, unknown>;
   /**
    * Every rule beyond the input's shape: references exist and stand, cross-field rules, and no
-   * other standing fact already holds the same natural key (`selfId` is the fact corrected).
+   * other standing fact already holds the same natural key (`selfId` is the fact corrected). A
+   * retracted fact no longer stands, so the same fact may be added again, unless
+   * `retractedAreDuplicates` (an import run again must not bring back what was retracted).
    */
-  check: (tx: Db, input: z.output<Schema>, selfId?: number, merging?: Merging) => Promise<void>;
+  check: (
+    tx: Db,
+    input: z.output<Schema>,
+    selfId?: number,
+    merging?: Merging,
+    retractedAreDuplicates?: boolean,
+  ) => Promise<void>;
   /** The row's columns from a parsed input (its links left out). */
   columns: (input: z.output<Schema>) => Record<string, unknown>;
   links: FactLink[];
@@ -90,17 +98,22 @@ export async function writeAudit(
       ${a.after === undefined ? null : JSON.stringify(a.after)}::text::jsonb)`);
 }
 
-/** Records an addition: the row, its links, version 1, the audit row and the feed event. */
+/**
+ * Records an addition: the row, its links, version 1, the audit row and the feed event. With
+ * `retractedAreDuplicates`, a retracted fact with the same natural key is a ConflictError naming
+ * it, as a standing one always is.
+ */
 export async function addFact<S extends z.ZodType, Row>(
   db: Db,
   spec: FactSpec<S>,
   raw: unknown,
   actor: Actor,
+  options: { retractedAreDuplicates?: boolean } = {},
 ): Promise<Row> {
   const input = parseInput(spec.input, raw) as z.output<S> & Record<string, unknown>;
   return db.transaction(async (tx) => {
     if (spec.lockKey) await lockFact(tx, spec.lockKey(input));
-    await spec.check(tx, input);
+    await spec.check(tx, input, undefined, undefined, options.retractedAreDuplicates);
     const [row] = (await conflictOnRace(
       () =>
         tx

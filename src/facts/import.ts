@@ -70,6 +70,8 @@ export function localWriter(db: Db, actor: Actor): RecordWriter<number> {
         ENTRY[kind].spec,
         values,
         actor,
+        // A file run again must not bring back a fact retracted since: it counts as a duplicate.
+        { retractedAreDuplicates: true },
       );
       return { status: "added", id: row.id };
     } catch (error) {

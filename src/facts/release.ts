@@ -1,5 +1,5 @@
 // Releases: at most one per person and exchange, and one per person and day.
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { releaseSourceTable, releaseTable, sentenceTable } from "../db/tables.js";
 import { addFact, type FactSpec } from "./change.js";
@@ -16,7 +16,7 @@ export const releaseSpec: FactSpec<typeof releaseInput> = {
   table: releaseTable,
   input: releaseInput,
   lockKey: (input) => `release:${input.personId}`,
-  check: async (tx, input, selfId) => {
+  check: async (tx, input, selfId, _merging, retractedAreDuplicates) => {
     const person = await requirePerson(tx, input.personId, "personId");
     const problems: FieldProblem[] = [];
     if (input.toCountry && input.toCountry === input.fromCountry) {
@@ -60,12 +60,14 @@ export const releaseSpec: FactSpec<typeof releaseInput> = {
         .where(
           and(
             selfId === undefined ? undefined : ne(releaseTable.id, selfId),
+            retractedAreDuplicates ? undefined : isNull(releaseTable.retractedAt),
             eq(releaseTable.personId, input.personId),
             input.exchangeId != null
               ? sql`(${releaseTable.exchangeId} = ${input.exchangeId} or ${releaseTable.releasedOn} = ${input.releasedOn})`
               : eq(releaseTable.releasedOn, input.releasedOn),
           ),
         )
+        .orderBy(sql`${releaseTable.retractedAt} nulls first`)
         .limit(1),
     );
     if (same) throw new ConflictError(`This person's release is already recorded (id ${same.id}).`, same.id);

@@ -1,5 +1,5 @@
 // Court sentences: one per person, state, kind, charge and day.
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { rowsOf } from "../db/rows.js";
 import { sentenceSourceTable, sentenceTable } from "../db/tables.js";
@@ -17,7 +17,7 @@ export const sentenceSpec: FactSpec<typeof sentenceInput> = {
   table: sentenceTable,
   input: sentenceInput,
   lockKey: (input) => `sentence:${input.personId}`,
-  check: async (tx, input, selfId, merging) => {
+  check: async (tx, input, selfId, merging, retractedAreDuplicates) => {
     const person = await requirePerson(tx, input.personId, "personId");
     if (person.birthDate && input.sentencedOn && input.sentencedOn < person.birthDate) {
       throw new ValidationError([
@@ -46,6 +46,7 @@ export const sentenceSpec: FactSpec<typeof sentenceInput> = {
         .where(
           and(
             selfId === undefined ? undefined : ne(sentenceTable.id, selfId),
+            retractedAreDuplicates ? undefined : isNull(sentenceTable.retractedAt),
             eq(sentenceTable.personId, input.personId),
             eq(sentenceTable.country, input.country),
             eq(sentenceTable.kind, input.kind),
@@ -53,6 +54,7 @@ export const sentenceSpec: FactSpec<typeof sentenceInput> = {
             sql`${sentenceTable.sentencedOn} is not distinct from ${input.sentencedOn ?? null}`,
           ),
         )
+        .orderBy(sql`${sentenceTable.retractedAt} nulls first`)
         .limit(1),
     );
     if (same) throw new ConflictError(`This sentence is already recorded (id ${same.id}).`, same.id);

@@ -1,5 +1,5 @@
 // Statements: one per speaker, day and text.
-import { and, eq, ne, sql } from "drizzle-orm";
+import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { statementSourceTable, statementSubjectTable, statementTable } from "../db/tables.js";
 import { addFact, type FactSpec } from "./change.js";
@@ -16,7 +16,7 @@ export const statementSpec: FactSpec<typeof statementInput> = {
   table: statementTable,
   input: statementInput,
   lockKey: (input) => `statement:${input.speakerId}`,
-  check: async (tx, input, selfId) => {
+  check: async (tx, input, selfId, _merging, retractedAreDuplicates) => {
     await requirePerson(tx, input.speakerId, "speakerId");
     if (input.exchangeId != null) await requireExchange(tx, input.exchangeId, "exchangeId");
     await requireSources(tx, input.sourceIds);
@@ -28,11 +28,13 @@ export const statementSpec: FactSpec<typeof statementInput> = {
         .where(
           and(
             selfId === undefined ? undefined : ne(statementTable.id, selfId),
+            retractedAreDuplicates ? undefined : isNull(statementTable.retractedAt),
             eq(statementTable.speakerId, input.speakerId),
             eq(statementTable.saidOn, input.saidOn),
             sql`md5(${statementTable.text}) = md5(${input.text})`,
           ),
         )
+        .orderBy(sql`${statementTable.retractedAt} nulls first`)
         .limit(1),
     );
     if (same) throw new ConflictError(`This statement is already recorded (id ${same.id}).`, same.id);
