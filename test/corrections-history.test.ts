@@ -1,7 +1,9 @@
 // Every version of a fact is kept and listed in order, with what changed and why; the audit log
-// holds the values before and after; a correction that changes nothing records nothing.
+// holds the values before and after; a correction that changes nothing records nothing; and a
+// fact identical to a retracted one can be added again, as the retracted one no longer stands.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fingerprint } from "./support/admin.js";
+import { importFacts } from "../src/facts/import.js";
+import { fingerprint, MUTATIONS } from "./support/admin.js";
 import { asAdmin, createWorld, FACT_TYPES, retract, update, type World } from "./support/corrections.js";
 import { startServer, type TestServer } from "./support/server.js";
 
@@ -135,5 +137,98 @@ describe("the audit log", () => {
       },
       { action: "addRelease", entityId: w.release, reason: null, before: null, after: { toCountry: "US" } },
     ]);
+  });
+});
+
+describe("a fact identical to a retracted one", () => {
+  /** The world's release, sentence and statement as their add mutations take them. */
+  const inputs = (w: World) => ({
+    Release: {
+      personId: w.person,
+      exchangeId: w.exchange,
+      releasedOn: "2020-05-01",
+      fromCountry: "RU",
+      toCountry: "US",
+      sentenceId: w.sentence,
+      sourceIds: [w.source],
+    },
+    Sentence: {
+      personId: w.person,
+      country: "RU",
+      charge: `charge ${w.tag}`,
+      kind: "TERM",
+      termMonths: 60,
+      sentencedOn: "2019-01-10",
+      sourceIds: [w.source],
+    },
+    Statement: {
+      speakerId: w.person,
+      text: `Statement ${w.tag}.`,
+      saidOn: "2020-05-02",
+      subjectIds: [w.other],
+      exchangeId: w.exchange,
+      sourceIds: [w.source],
+    },
+  });
+
+  it("can be added again through the API: the retracted one no longer stands, and is kept", async () => {
+    const w = await createWorld(server);
+    for (const [type, key] of [
+      ["Release", "release"],
+      ["Statement", "statement"],
+      ["Sentence", "sentence"],
+    ] as const) {
+      expect(await retract(server, type, { id: w[key], reason: "recorded by mistake" })).toMatchObject({ version: 2 });
+    }
+    const added: Record<string, string> = {};
+    for (const type of ["Sentence", "Statement", "Release"] as const) {
+      const input = { ...inputs(w)[type], ...(type === "Release" ? { sentenceId: added.Sentence } : {}) };
+      const { result } = await asAdmin(server, MUTATIONS[`add${type}`], { input });
+      expect(result.__typename, result.message).toBe(type);
+      added[type] = result.id;
+      // Standing twice is still refused.
+      const again = await asAdmin(server, MUTATIONS[`add${type}`], { input });
+      expect(again.result).toMatchObject({ __typename: "ConflictError", existingId: result.id });
+    }
+    const { data } = await server.gql(
+      `query ($id: ID!, $old: ID!) { node(id: $id) { ... on Person { releases { id } sentences { id } } }
+        old: node(id: $old) { ... on Release { retraction { reason } } } }`,
+      { id: w.person, old: w.release },
+    );
+    expect(data?.node).toEqual({ releases: [{ id: added.Release }], sentences: [{ id: added.Sentence }] });
+    expect(data?.old.retraction).toEqual({ reason: "recorded by mistake" });
+  });
+
+  it("is a duplicate to an import run again, which must not bring back what was retracted", async () => {
+    const w = await createWorld(server);
+    await retract(server, "Release", { id: w.release, reason: "never happened" });
+    const source = { key: "s", publisher: `Wire ${w.tag}`, url: `https://example.org/c/${w.tag}` };
+    const person = { key: "p", name: `Corrected Person ${w.tag}`, sourceKeys: ["s"] };
+    const exchange = {
+      key: "e",
+      slug: `2020-05-01-c-${w.tag}`,
+      name: `Exchange ${w.tag}`,
+      occurredOn: "2020-05-01",
+      parties: ["US", "RU"],
+      sourceKeys: ["s"],
+    };
+    const { personId: _p, exchangeId: _e, sentenceId: _s, sourceIds: _r, ...release } = inputs(w).Release;
+    const { personId: _q, sourceIds: _t, ...sentence } = inputs(w).Sentence;
+    const summary = await importFacts(
+      server.database.db,
+      {
+        sources: [source],
+        persons: [person],
+        exchangeEvents: [exchange],
+        sentences: [{ key: "x", personKey: "p", sourceKeys: ["s"], ...sentence }],
+        releases: [{ key: "r", personKey: "p", exchangeKey: "e", sentenceKey: "x", sourceKeys: ["s"], ...release }],
+      },
+      "corrections-test",
+    );
+    expect(summary.releases).toEqual({ added: 0, duplicate: 1, rejected: 0 });
+    const standing = await server.gql(`query ($id: ID!) { node(id: $id) { ... on Person { releases { id } } } }`, {
+      id: w.person,
+    });
+    expect(standing.data?.node.releases).toEqual([]);
   });
 });
