@@ -111,7 +111,7 @@ describe("the dashboard: a release added from RU, corrected to US, retracted, it
 });
 
 describe("statementChanged", () => {
-  it("reaches subscribers of the speaker and of the persons it was about before or after a change", async () => {
+  it("reaches subscribers of the speaker and of the persons it was about before or after a change or merge", async () => {
     const id = async (query: string, input: Record<string, unknown>) =>
       (await admin(query, { input })).result.id as string;
     const source = await id(WRITES.addSource, { publisher: "Statement wire" });
@@ -138,11 +138,20 @@ describe("statementChanged", () => {
     await correct({ subjectIds: [second] });
     await correct({ text: "They will all be home soon." });
     await admin(WRITES.retractStatement, { id: statement, reason: "Misattributed." });
+    // Another statement about the first subject, which then turns out to be the second one.
+    const later = await id(WRITES.addStatement, {
+      speakerId: speaker,
+      text: "We are waiting for them.",
+      saidOn: "2025-06-02",
+      subjectIds: [first],
+      sourceIds: [source],
+    });
+    await admin(WRITES.mergePersons, { keep: second, merge: first, reason: "The same person." });
 
-    const e = (change: string, changedFields: string[] = [], previous: unknown = null) => ({
+    const e = (change: string, changedFields: string[] = [], previous: unknown = null, of = statement) => ({
       kind: "STATEMENT",
       change,
-      id: statement,
+      id: of,
       changedFields,
       previous,
     });
@@ -150,11 +159,14 @@ describe("statementChanged", () => {
     const moved = e("UPDATED", ["subjectIds"], { subjectIds: [first] });
     const reworded = e("UPDATED", ["text"], { text: "They will be home soon." });
     const retracted = e("RETRACTED");
+    const laterAdded = e("ADDED", [], null, later);
+    const laterMerged = e("UPDATED", ["subjectIds"], { subjectIds: [first] }, later);
+    const addition = ({ previous: _, ...event }: typeof added) => event;
     const expected = {
-      speaker: [added, moved, reworded, retracted],
-      first: [added, moved],
-      second: [moved, reworded, retracted],
-      addedFirst: [{ kind: "STATEMENT", change: "ADDED", id: statement, changedFields: [] }],
+      speaker: [added, moved, reworded, retracted, laterAdded, laterMerged],
+      first: [added, moved, laterAdded, laterMerged],
+      second: [moved, reworded, retracted, laterMerged],
+      addedFirst: [addition(added), addition(laterAdded)],
       addedSecond: [],
     };
     for (const [name, s] of Object.entries(subscribers)) {
