@@ -89,3 +89,22 @@ describe("mergePersons with a duplicate sentence and a duplicate release citing 
     });
   });
 });
+
+describe("mergePersons when the kept person's same release was retracted", () => {
+  it("moves the merged person's release, which stands alone", async () => {
+    const id = async (query: string, input: Record<string, unknown>) =>
+      (await admin(query, { input })).result.id as string;
+    const source = await id(WRITES.addSource, { publisher: "Third wire" });
+    const kept = await id(WRITES.addPerson, { name: "Paul Whelan" });
+    const merged = await id(WRITES.addPerson, { name: "Paul Whelen" });
+    const release = (personId: string) =>
+      id(WRITES.addRelease, { personId, releasedOn: "2024-08-01", fromCountry: "RU", sourceIds: [source] });
+    const wrong = await release(kept);
+    await admin(WRITES.retractRelease, { id: wrong, reason: "Recorded on the wrong person." });
+    const right = await release(merged);
+    const { result } = await admin(MERGE, { keep: kept, merge: merged });
+    expect(result.moved).toEqual([right]);
+    expect(result.reconciled).toEqual([]);
+    expect(result.kept.releases.map((r: { id: string }) => r.id)).toEqual([right]);
+  });
+});
