@@ -52,6 +52,11 @@ export type DatabaseOptions = {
   preparedStatements?: number;
   /** Called with every SQL statement: the tests count statements with it. */
   onQuery?: (sql: string, params: unknown[]) => void;
+  /**
+   * PGlite only: start from a dump of another PGlite's data directory (its `dumpDataDir()`)
+   * instead of a new cluster. The tests start each file's database from one migrated dump.
+   */
+  loadDataDir?: Blob;
 };
 
 const DEFAULT_PREPARED_STATEMENTS = 200;
@@ -152,6 +157,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       dataDir,
       extensions: { pg_trgm, unaccent, fuzzystrmatch },
       parsers: AS_TEXT,
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
       ...(options.fsync && lock ? durableOptions(dataDir) : {}),
     });
   } catch (error) {

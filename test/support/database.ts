@@ -1,10 +1,13 @@
 // A fresh database per test file: a new PostgreSQL database on the server named by
 // DATABASE_URL when it is set (as in CI), otherwise an in-memory PGlite.
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import postgres from "postgres";
 import { type Database, openDatabase } from "../../src/db/client.js";
 import { migrate } from "../../src/db/migrate.js";
 import { seed } from "../../src/facts/seed.js";
+import { TEMPLATES_ENV } from "../global-setup.js";
 
 export type TestDatabase = {
   database: Database;
@@ -39,9 +42,19 @@ export async function createTestDatabase(options: { seed?: boolean } = {}): Prom
       await again.end();
     };
   }
-  const database = await openDatabase({ databaseUrl: url, dataDir: "memory://", onQuery, poolMax: 5 });
+  // On PGlite, from the dump test/global-setup.ts made (migrated, and seeded if asked for).
+  const templates = base ? undefined : process.env[TEMPLATES_ENV];
+  const template = templates && join(templates, options.seed ? "seeded.tar" : "migrated.tar");
+  const database = await openDatabase({
+    databaseUrl: url,
+    dataDir: "memory://",
+    onQuery,
+    poolMax: 5,
+    ...(template ? { loadDataDir: new Blob([readFileSync(template)]) } : {}),
+  });
+  // Applies nothing on a dump that is current.
   await migrate(database);
-  if (options.seed) await seed(database.db);
+  if (options.seed && !template) await seed(database.db);
   statements.length = 0;
   return {
     database,
