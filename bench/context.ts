@@ -94,7 +94,11 @@ export function createBench(options: Options, target: Target, dataset: Dataset, 
   return { options, target, dataset, log, withApp, withChild };
 }
 
-/** Mutation body for the n-th write of a series: persons in turn, one day further per round. */
+/**
+ * Mutation body for the n-th write of a series: persons in turn, one day further per round.
+ * `year` must be after 1986, the data set's last birth: a release before its person's birth is
+ * refused. Each scenario has a year of its own, so their (person, day) pairs never collide.
+ */
 export function addReleaseBody(bench: Bench, n: number, year: number): string {
   const persons = bench.dataset.sizes.persons;
   const day = new Date(Date.UTC(year, 0, 1) + Math.floor(n / persons) * 86_400_000).toISOString().slice(0, 10);

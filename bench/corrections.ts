@@ -1,8 +1,10 @@
 // Corrections and retractions with 4 concurrent admins, against additions (addRelease) measured
 // in the same rounds: what a change costs next to a new fact, each side counted by the audit
-// rows it left rather than by requests answered. The releases corrected and retracted are the
-// ones the round added (from a country the data set never uses): the generated data set does
-// not keep every rule a correction checks.
+// rows it left rather than by requests answered. The releases corrected are the ones the round
+// added (from a country the data set never uses): the generated data set does not keep every
+// rule a correction re-checks. A retraction checks no such rule, so each takes a release of the
+// data set, from the last one down (this scenario runs last).
+import { encodeGlobalId } from "../src/graphql/global-id.js";
 import { ADMIN_TOKEN, type AppChild, addReleaseBody, type Bench, type Scenario } from "./context.js";
 import { percentile, runLoad } from "./load.js";
 import { row, skipped } from "./report.js";
@@ -53,7 +55,7 @@ async function added(app: AppChild): Promise<string[]> {
 }
 
 const addBody = (bench: Bench, n: number) => {
-  const body = JSON.parse(addReleaseBody(bench, n, 1960));
+  const body = JSON.parse(addReleaseBody(bench, n, 1993));
   body.variables.input.fromCountry = FROM;
   return JSON.stringify(body);
 };
@@ -62,32 +64,28 @@ type Measured = { perSecond: number; p50: number; p99: number; cpuMs: number; st
 export const corrections: Scenario = async (bench) => {
   const scenario = `corrections (${ADMINS} admins)`;
   const { rounds } = bench.options;
-  const seconds = Math.max(1, Math.round(bench.options.duration / rounds / 3));
+  const seconds = Math.max(1, Math.round(bench.options.duration / rounds));
   const results: Record<Kind, Measured[]> = { add: [], update: [], retract: [] };
+  const releases = bench.dataset.sizes.releases;
+  let retracted = 0;
   for (let r = 0; r < rounds; r++) {
     const done = await bench.withApp(async (app) => {
       if (!(await app.has("mutation", "retractRelease"))) return false;
-      let targets: { update: string[]; retract: string[] } = { update: [], retract: [] };
+      let targets: string[] = [];
       const bodies: Record<Kind, (n: number) => string> = {
         add: (n) => addBody(bench, ADD_BASE + r * PER_ROUND + n),
         update: (n) =>
           JSON.stringify({
             query: UPDATE,
-            variables: { id: targets.update[n % targets.update.length], note: `corrected in round ${r}, request ${n}` },
+            variables: { id: targets[n % targets.length], note: `corrected in round ${r}, request ${n}` },
           }),
-        // Each retraction takes a release of its own; past the end, they conflict and record nothing.
-        retract: (n) =>
-          JSON.stringify({
-            query: RETRACT,
-            variables: { id: targets.retract[Math.min(n, targets.retract.length - 1)] },
-          }),
+        retract: () =>
+          JSON.stringify({ query: RETRACT, variables: { id: encodeGlobalId("Release", releases - retracted++) } }),
       };
       for (const kind of ["add", "update", "retract"] as const) {
         if (kind === "update") {
-          const ids = await added(app);
-          const half = Math.floor(ids.length / 2);
-          targets = { update: ids.slice(0, half), retract: ids.slice(half) };
-          if (half === 0) throw new Error("the additions left no release to change");
+          targets = await added(app);
+          if (targets.length === 0) throw new Error("the additions left no release to correct");
         }
         let next = 0;
         const load = (s: number) =>

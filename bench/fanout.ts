@@ -19,7 +19,7 @@ const ADDED: Variant = {
   releaseAdded { cursor release { id releasedOn fromCountry person { name } } }
 }`,
   async publish(bench, app, n) {
-    const body = JSON.parse(addReleaseBody(bench, n, 1950));
+    const body = JSON.parse(addReleaseBody(bench, n, 1991));
     const result = await app.gql(body.query, body.variables, true);
     if (result.data?.addRelease?.__typename !== "Release")
       throw new Error(`addRelease failed: ${JSON.stringify(result)}`);
@@ -36,7 +36,7 @@ function changed(): Variant {
 }`,
     async publish(bench, app, n) {
       if (!release) {
-        const body = JSON.parse(addReleaseBody(bench, 900_000 + n, 1950));
+        const body = JSON.parse(addReleaseBody(bench, 900_000 + n, 1992));
         const added = await app.gql(body.query, body.variables, true);
         release = added.data?.addRelease?.id;
         if (!release) throw new Error(`addRelease failed: ${JSON.stringify(added)}`);

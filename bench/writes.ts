@@ -15,7 +15,7 @@ async function oursRound(bench: Bench, round: number, seconds: number): Promise<
   return bench.withApp(async (app) => {
     if (!(await app.has("mutation", "addRelease"))) return undefined;
     const base = round * PER_ROUND;
-    const first = JSON.parse(addReleaseBody(bench, base, 1940));
+    const first = JSON.parse(addReleaseBody(bench, base, 1990));
     const probe = await app.gql(first.query, first.variables, true);
     if (probe.data?.addRelease?.__typename !== "Release") {
       throw new Error(`addRelease probe failed: ${JSON.stringify(probe).slice(0, 500)}`);
@@ -26,7 +26,7 @@ async function oursRound(bench: Bench, round: number, seconds: number): Promise<
         connections: ADMINS,
         seconds: s,
         headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-        body: (n) => addReleaseBody(bench, base + offset + n, 1940),
+        body: (n) => addReleaseBody(bench, base + offset + n, 1990),
       });
     await load(1, bench.options.warmup);
     const before = (await app.gql(STATS)).data?.stats?.releases as number;
