@@ -114,7 +114,8 @@ export function buildApp({ config, database, log }: AppDeps): App {
     renderGraphiQL: renderGraphiql,
     landingPage: false,
     logging: log.child({ component: "yoga" }),
-    maxRequestBodySize: LIMITS.bodyBytes,
+    // Capped in useRequestLimits, which reads the body anyway (src/http/body.ts says why).
+    maxRequestBodySize: false,
     batching: false,
     multipart: false,
     cors: corsOptions(config.allowedOrigins),

@@ -14,9 +14,10 @@ import {
 } from "graphql";
 import { createGraphQLError, type Plugin } from "graphql-yoga";
 import { MAX_PAGE_SIZE, pageSizeRule } from "../graphql/pagination.js";
+import { checkContentLength, readBody } from "./body.js";
 
 export const LIMITS = {
-  /** HTTP request body (POST, SSE): larger bodies get 413 (Yoga's maxRequestBodySize). */
+  /** HTTP request body (POST, SSE): larger bodies get 413 (src/http/body.ts). */
   bodyBytes: 1024 * 1024,
   /** One graphql-ws operation (query + variables + extensions); larger ones get an `error`. */
   operationBytes: 1024 * 1024,
@@ -227,11 +228,13 @@ function invalidUtf8(): GraphQLError {
 /**
  * HTTP: bodies and query strings must be valid UTF-8 (decoders would silently turn bad bytes
  * into U+FFFD and run something the client did not send), and parameters are checked before
- * parsing. Yoga's own limit (maxRequestBodySize: LIMITS.bodyBytes) caps the body this reads.
+ * parsing. The body is read once, capped at LIMITS.bodyBytes (src/http/body.ts, in place of
+ * Yoga's maxRequestBodySize).
  */
 export function useRequestLimits(): Plugin {
   return {
     onRequestParse({ request, requestParser, setRequestParser, fetchAPI }) {
+      checkContentLength(request, LIMITS.bodyBytes);
       if (request.method === "GET") {
         const search = request.url.slice(request.url.indexOf("?") + 1);
         try {
@@ -250,7 +253,7 @@ export function useRequestLimits(): Plugin {
       }
       if (!requestParser || !request.body) return;
       setRequestParser(async (req) => {
-        const body = await req.arrayBuffer();
+        const body = await readBody(req, LIMITS.bodyBytes);
         if (!isUtf8(body)) throw invalidUtf8();
         return requestParser(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, body }));
       });
