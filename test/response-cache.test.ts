@@ -79,6 +79,29 @@ describe("the response cache", () => {
     expect(first.result.data?.exchangeEvent.releaseCount).toBe(24);
   });
 
+  it("sends a hit as the very bytes of the answer it stands for, over POST, GET and SSE", async () => {
+    const query = `{ exchangeEvent(slug: "2024-08-01-ankara") { name occurredOn releases { releasedOn } } }`;
+    const post = () =>
+      fetch(server.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query }),
+      }).then((response) => response.text());
+    const get = () => fetch(`${server.url}?query=${encodeURIComponent(query)}`).then((response) => response.text());
+    const sse = () =>
+      fetch(`${server.url}?query=${encodeURIComponent(query)}`, { headers: { accept: "text/event-stream" } }).then(
+        (response) => response.text(),
+      );
+    const miss = await sqlOf(server, post);
+    const hits = await sqlOf(server, async () => [await post(), await get(), await post()]);
+    expect(miss.sql).toBeGreaterThan(0);
+    expect(hits.sql).toBe(0);
+    expect(JSON.parse(miss.result).data.exchangeEvent.name).toBeTruthy();
+    expect(hits.result).toEqual([miss.result, miss.result, miss.result]);
+    // An event stream carries the same text as its one `next` event.
+    expect(await sse()).toContain(`data: ${miss.result}`);
+  });
+
   it("never serves or fills it for a request with credentials", async () => {
     await server.gql(RELEASES);
     expect((await sqlOf(server, () => server.gql(RELEASES, {}, ADMIN))).sql).toBeGreaterThan(0);
