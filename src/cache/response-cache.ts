@@ -135,8 +135,8 @@ function hasNullRoot(data: unknown): boolean {
 
 /**
  * The answer with its JSON text made once, when it is stored. Yoga serialises a result through
- * its own `stringify` when it has one, and a hit is otherwise serialised anew on every request:
- * that was the largest single cost of a hit (15% of the server's CPU on the cached nested read).
+ * its own `stringify` when it has one; without it, every hit would be serialised anew, the
+ * largest part of what a hit costs.
  * Only answers without errors are stored, so the text is the very one a miss would have sent.
  */
 function serialisedOnce(result: Result): Result {
