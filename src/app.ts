@@ -15,6 +15,7 @@ import type { Config } from "./config.js";
 import { databaseUnavailableError, watchAvailability } from "./db/availability.js";
 import type { Database } from "./db/client.js";
 import { FeedHub } from "./feed/hub.js";
+import { useCompiledQueries } from "./graphql/compiled-queries.js";
 import type { Context, Viewer } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
 import { SearchLane } from "./graphql/search.js";
@@ -148,6 +149,8 @@ export function buildApp({ config, database, log }: AppDeps): App {
       useDatabaseGate(availability),
       useSharedSubscriptionEvents(subscribeEvents),
       useCachingHeaders("/graphql"),
+      // Before the response cache, which runs a miss through it with its own copy of the document.
+      useCompiledQueries(),
       ...(responseCache ? [useExactResponseCache(responseCache, () => availability.available)] : []),
     ],
   });

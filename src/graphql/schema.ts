@@ -15,6 +15,7 @@ import "./corrections.js";
 import "./audit.js";
 import "./api-keys.js";
 import { JSONResolver } from "graphql-scalars";
+import { withStablePaths } from "./compiled-queries.js";
 import { CountryCodeScalar, DateScalar, DateTimeScalar } from "./scalars.js";
 
 builder.addScalarType("Date", DateScalar);
@@ -26,4 +27,4 @@ builder.subscriptionType({
   description: "Facts as they are recorded, replayable from a cursor. Public: no token needed.",
 });
 
-export const schema = builder.toSchema({ sortSchema: false });
+export const schema = withStablePaths(builder.toSchema({ sortSchema: false }));

@@ -1,0 +1,184 @@
+// Queries run as compiled code (graphql-jit) from their second run on. Compiling a document costs
+// more than running it once, and a compiled one runs with less CPU than under graphql-js: a
+// document that comes back is worth it, one sent once is not. Mutations and subscriptions keep
+// graphql-js (one serial, the other long-lived: neither is where requests spend their CPU).
+import {
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  GraphQLError,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  getNamedType,
+  getOperationAST,
+  isLeafType,
+  isObjectType,
+} from "graphql";
+import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
+import type { Plugin } from "graphql-yoga";
+
+/** What our resolvers find on an `info` that graphql-jit made (see withStablePaths). */
+const JIT_INFO = { compiled: true } as const;
+
+type Link = GraphQLResolveInfo["path"];
+/** Per request (context object): the interned first links of response paths… */
+const roots = new WeakMap<object, Map<string | number, Link>>();
+/** …and, per interned link, the links beneath it. */
+const children = new WeakMap<Link, Map<string | number, Link>>();
+
+/** The one link of this request that stands for `path`: equal paths become the same object. */
+function intern(context: object, path: Link): Link {
+  const prev = path.prev === undefined ? undefined : intern(context, path.prev);
+  let table = prev === undefined ? roots.get(context) : children.get(prev);
+  if (table === undefined) {
+    table = new Map();
+    if (prev === undefined) roots.set(context, table);
+    else children.set(prev, table);
+  }
+  let link = table.get(path.key);
+  if (link === undefined) {
+    link = { prev, key: path.key, typename: path.typename };
+    table.set(path.key, link);
+  }
+  return link;
+}
+
+/**
+ * graphql-js hands a field and the fields beneath it the same `info.path` objects, and
+ * plugin-drizzle finds what a planned query loaded by that identity. graphql-jit builds a new
+ * path for every resolver call, so under it a nested read would fall back to one query per
+ * relation. Each resolver that can look a plan up gets the request's interned path instead (its
+ * ancestors are interned with it, so they are the objects its parent field was given); under
+ * graphql-js nothing changes.
+ */
+export function withStablePaths(schema: GraphQLSchema): GraphQLSchema {
+  const subscription = schema.getSubscriptionType();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type === subscription || type.name.startsWith("__")) continue;
+    for (const field of Object.values(type.getFields())) {
+      const resolve = field.resolve;
+      // A leaf reads its path only to find what a planned query loaded for it (a related count).
+      if (!resolve || (isLeafType(getNamedType(field.type)) && !field.extensions?.pothosDrizzleSelect)) continue;
+      field.resolve = (parent, args, context, info) => {
+        // graphql-jit makes a new `info` per call, so changing its path touches nothing shared.
+        if ((info as { compiled?: boolean }).compiled) {
+          (info as { path: Link }).path = intern(context as object, info.path);
+        }
+        return resolve(parent, args, context, info);
+      };
+    }
+  }
+  return schema;
+}
+
+/** The offset in `body` of a 1-based line and column, lines split as graphql-js splits them. */
+function positionOf(body: string, { line, column }: { line: number; column: number }): number {
+  const breaks = /\r\n|[\n\r]/g;
+  let start = 0;
+  for (let at = 1; at < line; at++) {
+    const found = breaks.exec(body);
+    if (!found) break;
+    start = found.index + found[0].length;
+  }
+  return start + column - 1;
+}
+
+/** graphql-jit's errors have a read-only `extensions` (the masking after them adds a code) and
+ * locations without AST nodes, which Yoga drops: the same error as graphql-js's instead. */
+function asGraphqlJsError(error: GraphQLError, document: DocumentNode): GraphQLError {
+  const source = document.loc?.source;
+  return new GraphQLError(error.message, {
+    path: error.path,
+    originalError: error.originalError ?? undefined,
+    extensions: error.extensions,
+    ...(source && error.locations
+      ? { source, positions: error.locations.map((location) => positionOf(source.body, location)) }
+      : {}),
+  });
+}
+
+/**
+ * Compiling is bounded in time: a large document takes tens of milliseconds, and a client that
+ * sends ever new documents twice would otherwise make the server compile without end. Past the
+ * budget an operation keeps running under graphql-js and is compiled on a later run.
+ */
+export const COMPILE_BUDGET = { msPerSecond: 100, burstMs: 500 } as const;
+
+class TimeBudget {
+  #credit: number;
+  #at = performance.now();
+  constructor(private readonly budget: { msPerSecond: number; burstMs: number }) {
+    this.#credit = budget.burstMs;
+  }
+  /** Runs `work` if any time is left, and charges what it took. */
+  spend<T>(work: () => T): T | undefined {
+    const now = performance.now();
+    this.#credit = Math.min(this.budget.burstMs, this.#credit + ((now - this.#at) / 1000) * this.budget.msPerSecond);
+    this.#at = now;
+    if (this.#credit <= 0) return undefined;
+    try {
+      return work();
+    } finally {
+      this.#credit -= performance.now() - now;
+    }
+  }
+}
+
+/** A document's operation: run once, so the next run compiles it; or one graphql-jit cannot
+ * compile (or not a query), which graphql-js keeps running. */
+type NotCompiled = "once" | "never";
+
+export function useCompiledQueries(budget = COMPILE_BUDGET): Plugin {
+  const time = new TimeBudget(budget);
+  /** By document (Yoga keeps one object per query text), then by operation name. */
+  const programs = new WeakMap<DocumentNode, Map<string, CompiledQuery | NotCompiled>>();
+
+  const programFor = (args: ExecutionArgs): CompiledQuery | undefined => {
+    const name = args.operationName ?? "";
+    let byName = programs.get(args.document);
+    if (!byName) {
+      byName = new Map();
+      programs.set(args.document, byName);
+    }
+    const known = byName.get(name);
+    if (known === undefined) byName.set(name, "once");
+    if (known !== "once") return known === "never" ? undefined : known;
+    let program: CompiledQuery | NotCompiled = "never";
+    if (getOperationAST(args.document, args.operationName)?.operation === "query") {
+      const made = time.spend(() => {
+        try {
+          return compileQuery(args.schema, args.document, args.operationName ?? undefined, {
+            resolverInfoEnricher: () => JIT_INFO,
+          });
+        } catch {
+          // A document graphql-jit cannot handle is graphql-js's to run, not a failed request.
+          return null;
+        }
+      });
+      // Out of time: left as run once, so a later run compiles it.
+      if (made === undefined) return undefined;
+      if (made && isCompiledQuery(made)) program = made;
+    }
+    byName.set(name, program);
+    return program === "never" ? undefined : program;
+  };
+
+  return {
+    // Decided when the execution is called, not here: a plugin after this one (the response
+    // cache) may call it with a document of its own, which is the one to compile and run.
+    onExecute({ executeFn, setExecuteFn }) {
+      setExecuteFn(async (args: ExecutionArgs) => {
+        const program = programFor(args);
+        if (!program) return executeFn(args);
+        const result = (await program.query(args.rootValue, args.contextValue, args.variableValues)) as ExecutionResult;
+        // No data: the variables did not fit. graphql-js words those errors (and Yoga answers
+        // them 400) as it always has.
+        if (!("data" in result) || result.data === undefined) return executeFn(args);
+        // In graphql-js's order, which is the order of the JSON a client gets.
+        return result.errors
+          ? { errors: result.errors.map((error) => asGraphqlJsError(error, args.document)), data: result.data }
+          : result;
+      });
+    },
+  };
+}

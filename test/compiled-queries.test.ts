@@ -1,0 +1,127 @@
+// A query runs under graphql-js the first time and as compiled code (graphql-jit) from its second
+// run: a client must not be able to tell which, by the answer, the errors, the status or the SQL.
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startServer, TEST_ADMIN_TOKEN, type TestServer } from "./support/server.js";
+
+const compiles = vi.hoisted(() => ({ count: 0 }));
+vi.mock("graphql-jit", async (importOriginal) => {
+  const jit = await importOriginal<typeof import("graphql-jit")>();
+  return {
+    ...jit,
+    compileQuery: (...args: Parameters<typeof jit.compileQuery>) => {
+      compiles.count += 1;
+      return jit.compileQuery(...args);
+    },
+  };
+});
+
+let server: TestServer;
+const FEED = /feed_event|feed_head|pg_notify/;
+
+beforeAll(async () => {
+  // No response cache: every run executes.
+  server = await startServer({ env: { RESPONSE_CACHE_SIZE: "0" } });
+});
+afterAll(() => server?.close());
+
+/** `errors`: the answer is meant to carry errors. */
+type Case = { query: string; variables?: Record<string, unknown>; admin?: boolean; errors?: boolean };
+const CASES: Record<string, Case> = {
+  "a nested read through fragments and directives": {
+    query: `query Nested($slug: String!, $n: Int, $withSentences: Boolean!) {
+      exchangeEvent(slug: $slug) {
+        name occurredOn releaseCount
+        releases { releasedOn fromCountry toCountry person { ...Who } }
+      }
+    }
+    fragment Who on Person {
+      id name
+      sentences @include(if: $withSentences) { kind termMonths sentencedOn }
+      statements(first: $n) { totalCount edges { cursor node { text saidOn speaker { name } } } pageInfo { hasNextPage endCursor } }
+    }`,
+    variables: { slug: "2024-08-01-ankara", n: 2, withSentences: true },
+  },
+  "a page of persons with cursors and a count": {
+    query: `{ persons(first: 7, after: null) { totalCount edges { cursor node { __typename id name aliases } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`,
+  },
+  "a search across transliterations": {
+    query: `query ($q: String!) { persons(search: $q, first: 3) { nodes { name } } }`,
+    variables: { q: "Krassikov" },
+  },
+  "aliases, an interface and an inline fragment": {
+    query: `{ first: exchangeEvent(slug: "2024-08-01-ankara") { id slug } other: exchangeEvent(slug: "2010-07-09-vienna") { slug releases { person { name } } } stats { persons releases } }`,
+  },
+  "an admin's read of retracted facts": {
+    query: `{ persons(first: 3, includeRetracted: true) { nodes { name version retraction { at reason sources { url } } mergedInto { name } history(first: 2) { nodes { __typename } } } } }`,
+    admin: true,
+  },
+  introspection: {
+    query: `{ __type(name: "Person") { name fields { name type { name kind ofType { name } } } } __schema { queryType { name } } }`,
+  },
+  "a resolver's error, with data beside it": {
+    query: `{ node(id: "not an id!") { id } stats { persons } }`,
+    errors: true,
+  },
+  "an error that nulls the root": {
+    query: `{ releases(after: "bogus") { nodes { id } } }`,
+    errors: true,
+  },
+  "variables that do not fit": {
+    query: `query ($n: Int!) { persons(first: $n) { nodes { name } } }`,
+    variables: { n: "many" },
+    errors: true,
+  },
+};
+
+async function run({ query, variables, admin }: Case) {
+  server.statements.length = 0;
+  const response = await fetch(server.url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      ...(admin ? { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } : {}),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const sql = server.statements.filter((text) => !FEED.test(text));
+  return { status: response.status, body: await response.text(), sql };
+}
+
+describe("a query asked again", () => {
+  it.each(Object.entries(CASES))("%s: the same answer, status and SQL on every run", async (_name, request) => {
+    const first = await run(request);
+    expect(first.body).not.toMatch(/Unexpected error/);
+    expect("errors" in JSON.parse(first.body)).toBe(Boolean(request.errors));
+    const compiledBefore = compiles.count;
+    const second = await run(request);
+    const third = await run(request);
+    expect(second).toEqual(first);
+    expect(third).toEqual(first);
+    // Compiled once, on its second run.
+    expect(compiles.count - compiledBefore).toBe(1);
+  });
+
+  it("a nested read stays one SQL statement when compiled", async () => {
+    const request = CASES["a nested read through fragments and directives"] as Case;
+    for (let i = 0; i < 3; i++) {
+      const { sql, body } = await run(request);
+      expect(JSON.parse(body).errors).toBeUndefined();
+      expect(sql.filter((text) => /^\s*select/i.test(text))).toHaveLength(1);
+    }
+  });
+
+  it("mutations are never compiled; a query sent once is not compiled", async () => {
+    const before = compiles.count;
+    const mutation = `mutation { addSource(input: { url: "https://example.org/compiled-${Date.now()}", publisher: "Example" }) { __typename } }`;
+    for (let i = 0; i < 2; i++) {
+      const response = await fetch(server.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+        body: JSON.stringify({ query: mutation }),
+      });
+      expect(await response.json()).toEqual({ data: { addSource: { __typename: expect.any(String) } } });
+    }
+    await run({ query: `{ persons(first: 1) { nodes { name } } stats { exchanges } }` });
+    expect(compiles.count).toBe(before);
+  });
+});
