@@ -110,6 +110,20 @@ describe("a query asked again", () => {
     }
   });
 
+  it("never compiles a document whose string literal graphql-jit would turn into code", async () => {
+    // graphql-jit 0.8.9 writes literal arguments into its code as JSON and turns a string that
+    // starts with its published date marker back into code: this search would run on the server.
+    const marker = "__MAGIC_DATE__33a9e76d_02e0_4128_8e92_3530ad3da74d";
+    const flag = "__compiledInjection";
+    const query = `{ persons(first: 1, search: "${marker}0), x: (globalThis.${flag} = 1), y: (0") { nodes { name } } }`;
+    const before = compiles.count;
+    const first = await run({ query });
+    for (let i = 0; i < 3; i++) expect(await run({ query })).toEqual(first);
+    expect((globalThis as Record<string, unknown>)[flag]).toBeUndefined();
+    expect(compiles.count).toBe(before);
+    expect(first.status).toBe(200);
+  });
+
   it("mutations are never compiled; a query sent once is not compiled", async () => {
     const before = compiles.count;
     const mutation = `mutation { addSource(input: { url: "https://example.org/compiled-${Date.now()}", publisher: "Example" }) { __typename } }`;

@@ -13,6 +13,7 @@ import {
   getOperationAST,
   isLeafType,
   isObjectType,
+  visit,
 } from "graphql";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
 import type { Plugin } from "graphql-yoga";
@@ -124,6 +125,22 @@ class TimeBudget {
   }
 }
 
+/**
+ * graphql-jit writes literal arguments into the code it generates as JSON, then turns strings
+ * that start with its (published) date marker back into code: a string literal carrying the
+ * marker runs as JavaScript on the server. Such a document is never compiled. (graphql-jit
+ * 0.8.9; variables are values at run time and never become code.)
+ */
+function carriesJitMarker(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    StringValue(node) {
+      if (node.value.includes("__MAGIC_")) found = true;
+    },
+  });
+  return found;
+}
+
 /** A document's operation: run once, so the next run compiles it; or one graphql-jit cannot
  * compile (or not a query), which graphql-js keeps running. */
 type NotCompiled = "once" | "never";
@@ -144,7 +161,7 @@ export function useCompiledQueries(budget = COMPILE_BUDGET): Plugin {
     if (known === undefined) byName.set(name, "once");
     if (known !== "once") return known === "never" ? undefined : known;
     let program: CompiledQuery | NotCompiled = "never";
-    if (getOperationAST(args.document, args.operationName)?.operation === "query") {
+    if (getOperationAST(args.document, args.operationName)?.operation === "query" && !carriesJitMarker(args.document)) {
       const made = time.spend(() => {
         try {
           return compileQuery(args.schema, args.document, args.operationName ?? undefined, {
