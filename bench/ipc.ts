@@ -1,7 +1,9 @@
 // Parent ↔ child plumbing: every server under test and every load client runs in its own
-// process (node + tsx), and answers commands over the IPC channel.
+// process, and answers commands over the IPC channel.
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { serverBundle } from "../src/cli/bundle-options.ts";
 
 type Message = { id: number; cmd: string; args?: unknown };
 type Reply = { id: number; ok: boolean; value?: unknown; error?: string };
@@ -17,10 +19,28 @@ export type Child = {
 
 export type ChildOptions = { env?: Record<string, string>; args?: string[]; cpuProfDir?: string | undefined };
 
-/** Starts bench/children/<name>.ts and waits for its `ready` message. */
+/** Our server child, bundled as `npm start`'s server is, once per bench run. */
+let bundledApp: Promise<string> | undefined;
+function appBundle(): Promise<string> {
+  bundledApp ??= (async () => {
+    const outfile = fileURLToPath(new URL("../dist/bench/app.js", import.meta.url));
+    const options = serverBundle(fileURLToPath(new URL("./children/app.ts", import.meta.url)), outfile);
+    // This file is in the bundle too (the child answers over it); esbuild stays a package.
+    await build({ ...options, external: [...(options.external ?? []), "esbuild"] });
+    return outfile;
+  })();
+  return bundledApp;
+}
+
+/**
+ * Starts bench/children/<name>.ts and waits for its `ready` message. Our server (`app`) runs as
+ * the esbuild bundle `npm start` runs, not through tsx (whose keepNames alone adds a call per
+ * closure made); the others are their packages' published JavaScript behind a small child file.
+ */
 export async function startChild(name: string, options: ChildOptions = {}): Promise<Child> {
-  const file = fileURLToPath(new URL(`./children/${name}.ts`, import.meta.url));
-  const execArgv = ["--import", "tsx", "--expose-gc"];
+  const bundled = name === "app";
+  const file = bundled ? await appBundle() : fileURLToPath(new URL(`./children/${name}.ts`, import.meta.url));
+  const execArgv = bundled ? ["--expose-gc"] : ["--import", "tsx", "--expose-gc"];
   if (options.cpuProfDir) execArgv.push("--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`);
   const child = fork(file, options.args ?? [], {
     execArgv,

@@ -2,11 +2,12 @@
 // file with its dependencies inside starts several times faster than src/ through a TypeScript
 // loader, or than thousands of modules resolved and read one by one. `--if-stale` builds only when
 // a source or the lock file is newer than the last build. Node runs this file itself (type
-// stripping): it imports nothing from src/.
+// stripping): it imports nothing from src/ but the bundle's options.
 import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { serverBundle } from "./bundle-options.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const src = join(root, "src");
@@ -37,26 +38,7 @@ if (process.argv.includes("--if-stale") && built >= newest) process.exit(0);
 
 const started = performance.now();
 rmSync(dist, { recursive: true, force: true });
-await build({
-  entryPoints: [join(src, "main.ts")],
-  // Two levels down, as every src/ module that makes a path from import.meta.url is
-  // (src/db/migrate.ts: ../../drizzle), so those paths resolve the same from the bundle.
-  outfile: join(dist, "server", "main.js"),
-  bundle: true,
-  platform: "node",
-  format: "esm",
-  target: "node24",
-  // PGlite loads its WebAssembly and data files from beside its own modules.
-  // GraphiQL's build (9 MB of strings) is read from node_modules on its first request rather
-  // than parsed with the bundle at every start.
-  external: ["@electric-sql/pglite", "@graphql-yoga/render-graphiql"],
-  // Dependencies published as CommonJS call require(), which an ES module bundle lacks.
-  banner: {
-    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-  },
-  sourcemap: "linked",
-  logLevel: "warning",
-});
+await build(serverBundle(join(src, "main.ts"), join(dist, "server", "main.js")));
 // Read at run time by path (src/facts/seed.ts: ../data/), not imported.
 mkdirSync(join(dist, "data"), { recursive: true });
 for (const file of paths.filter((path) => relative(src, path).startsWith("data/") && path.endsWith(".json")))
