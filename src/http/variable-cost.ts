@@ -12,6 +12,7 @@ import {
   getOperationAST,
   getVariableValues,
   Kind,
+  type OperationDefinitionNode,
   type ValidationRule,
   type VariableDefinitionNode,
   validate,
@@ -21,6 +22,32 @@ import type { Plugin } from "graphql-yoga";
 import { costLimitOptions } from "./limits.js";
 
 const isPageSize = (node: ArgumentNode) => node.name.value === "first" || node.name.value === "last";
+
+/** By document (Yoga keeps one object per query text) and operation: the variables it gives as
+ * `first` or `last`, found once rather than by a walk of the document on every request. */
+const pageSizeDefinitions = new WeakMap<DocumentNode, Map<OperationDefinitionNode, VariableDefinitionNode[]>>();
+
+function pageSizeVariables(document: DocumentNode, operation: OperationDefinitionNode): VariableDefinitionNode[] {
+  let byOperation = pageSizeDefinitions.get(document);
+  if (!byOperation) {
+    byOperation = new Map();
+    pageSizeDefinitions.set(document, byOperation);
+  }
+  let definitions = byOperation.get(operation);
+  if (!definitions) {
+    const used = new Set<string>();
+    visit(document, {
+      Argument(node) {
+        if (isPageSize(node) && node.value.kind === Kind.VARIABLE) used.add(node.value.name.value);
+      },
+    });
+    definitions = (operation.variableDefinitions ?? []).filter((definition) =>
+      used.has(definition.variable.name.value),
+    );
+    byOperation.set(operation, definitions);
+  }
+  return definitions;
+}
 
 /**
  * Armor's cost errors for the operation that will run, with the values of variables given as
@@ -36,15 +63,7 @@ export function variableCostErrors(
   const operation = getOperationAST(document, operationName);
   // Most operations declare no variables: nothing to price again.
   if (!operation?.variableDefinitions?.length) return [];
-  const used = new Set<string>();
-  visit(document, {
-    Argument(node) {
-      if (isPageSize(node) && node.value.kind === Kind.VARIABLE) used.add(node.value.name.value);
-    },
-  });
-  const definitions: VariableDefinitionNode[] = operation.variableDefinitions.filter((definition) =>
-    used.has(definition.variable.name.value),
-  );
+  const definitions = pageSizeVariables(document, operation);
   if (definitions.length === 0) return [];
   const inputs = typeof variables === "object" && variables !== null ? (variables as Record<string, unknown>) : {};
   const coerced = getVariableValues(schema, definitions, inputs);
