@@ -13,6 +13,8 @@ import {
   getOperationAST,
   isLeafType,
   isObjectType,
+  Kind,
+  type OperationDefinitionNode,
   visit,
 } from "graphql";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
@@ -22,7 +24,8 @@ import type { Plugin } from "graphql-yoga";
 const JIT_INFO = { compiled: true } as const;
 
 type Link = GraphQLResolveInfo["path"];
-/** Per request (context object): the interned first links of response paths… */
+/** Per request (context object): the interned first links of response paths… (one operation
+ * per context: Yoga's batching is off, and subscriptions are never compiled) */
 const roots = new WeakMap<object, Map<string | number, Link>>();
 /** …and, per interned link, the links beneath it. */
 const children = new WeakMap<Link, Map<string | number, Link>>();
@@ -125,20 +128,61 @@ class TimeBudget {
   }
 }
 
+/** An alias graphql-jit cannot confuse with a path: it names each resolver's `info` by the
+ * response path's keys joined with `_`, list indices written `idx<depth>` and types in
+ * PascalCase. (Our field names are camelCase without `_`.) */
+const SAFE_ALIAS = /^(?!idx\d+$)[a-z][A-Za-z0-9]*$/;
+
 /**
- * graphql-jit writes literal arguments into the code it generates as JSON, then turns strings
- * that start with its (published) date marker back into code: a string literal carrying the
- * marker runs as JavaScript on the server. Such a document is never compiled. (graphql-jit
- * 0.8.9; variables are values at run time and never become code.)
+ * Whether graphql-jit (0.8.9) runs `operation` exactly as graphql-js would. It does not when:
+ * - a string literal or a name carries its date marker: it writes literal arguments into its code
+ *   as JSON, then turns strings that start with that (published) marker back into code, so the
+ *   literal would run as JavaScript on the server;
+ * - an alias could make two response paths one name, so that a resolver got another field's
+ *   `info` (and plugin-drizzle planned SQL from it); introspection fields likewise;
+ * - `@skip`/`@include` takes a nullable variable: graphql-js refuses a null there, graphql-jit
+ *   includes the field.
+ * Variables are values at run time and never become code.
  */
-function carriesJitMarker(document: DocumentNode): boolean {
-  let found = false;
+function compilable(document: DocumentNode, operation: OperationDefinitionNode): boolean {
+  const nonNull = new Set(
+    (operation.variableDefinitions ?? [])
+      .filter((definition) => definition.type.kind === Kind.NON_NULL_TYPE)
+      .map((definition) => definition.variable.name.value),
+  );
+  let ok = true;
   visit(document, {
     StringValue(node) {
-      if (node.value.includes("__MAGIC_")) found = true;
+      if (node.value.includes("__MAGIC_")) ok = false;
+    },
+    Name(node) {
+      if (node.value.includes("__MAGIC_")) ok = false;
+    },
+    Field(node) {
+      if (node.alias && !SAFE_ALIAS.test(node.alias.value)) ok = false;
+      if (node.name.value.startsWith("__") && node.name.value !== "__typename") ok = false;
+    },
+    Directive(node) {
+      if (node.name.value !== "skip" && node.name.value !== "include") return;
+      for (const argument of node.arguments ?? []) {
+        if (argument.value.kind === Kind.VARIABLE && !nonNull.has(argument.value.name.value)) ok = false;
+      }
     },
   });
-  return found;
+  return ok;
+}
+
+/**
+ * A copy of the document's nodes (their locations shared, for errors' line and column):
+ * graphql-jit marks `@skip`/`@include` on the field nodes it compiles, and Yoga hands the same
+ * document object to every request with the same text, whatever operation they run.
+ */
+function copyOf<T>(node: T): T {
+  if (Array.isArray(node)) return node.map(copyOf) as T;
+  if (node === null || typeof node !== "object" || !("kind" in node)) return node;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) copy[key] = copyOf(value);
+  return copy as T;
 }
 
 /** A document's operation: run once, so the next run compiles it; or one graphql-jit cannot
@@ -161,11 +205,15 @@ export function useCompiledQueries(budget = COMPILE_BUDGET): Plugin {
     if (known === undefined) byName.set(name, "once");
     if (known !== "once") return known === "never" ? undefined : known;
     let program: CompiledQuery | NotCompiled = "never";
-    if (getOperationAST(args.document, args.operationName)?.operation === "query" && !carriesJitMarker(args.document)) {
+    const operation = getOperationAST(args.document, args.operationName);
+    if (operation?.operation === "query" && compilable(args.document, operation)) {
       const made = time.spend(() => {
         try {
-          return compileQuery(args.schema, args.document, args.operationName ?? undefined, {
+          return compileQuery(args.schema, copyOf(args.document), args.operationName ?? undefined, {
             resolverInfoEnricher: () => JIT_INFO,
+            // Per response path, not on the (shared) fragment's nodes: a fragment spread twice,
+            // once under @skip, is still included where it is not skipped.
+            useExperimentalPathBasedSkipInclude: true,
           });
         } catch {
           // A document graphql-jit cannot handle is graphql-js's to run, not a failed request.
