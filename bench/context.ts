@@ -2,7 +2,7 @@
 // helpers to run our server or a floor in a child process for the span of one measurement.
 import { encodeGlobalId } from "../src/graphql/global-id.js";
 import type { Dataset } from "./dataset.js";
-import { type Child, startChild } from "./ipc.js";
+import { type Child, type Memory, startChild } from "./ipc.js";
 import type { Options } from "./options.js";
 import type { ResultRow } from "./report.js";
 import { type Target, targetEnv } from "./sql.js";
@@ -27,7 +27,7 @@ export type AppChild = Child & {
   has(root: "mutation" | "subscription", field: string): Promise<boolean>;
 };
 
-export type AppStats = { statements: number; feedReads: number; rss: number; heapUsed: number };
+export type AppStats = Memory & { statements: number; feedReads: number };
 export type GqlResult<T> = { data?: T; errors?: { message: string }[] };
 export type Scenario = (bench: Bench) => Promise<ResultRow[]>;
 

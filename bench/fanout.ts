@@ -2,7 +2,7 @@
 // release is corrected): publish-to-receive latency at the clients, memory per idle subscriber
 // and SQL per event, against a raw `ws` broadcast of the same payload to N sockets.
 import { type AppChild, addReleaseBody, type Bench, type Scenario } from "./context.js";
-import type { Child } from "./ipc.js";
+import type { Child, Memory } from "./ipc.js";
 import { percentile } from "./load.js";
 import { type ResultRow, row, skipped } from "./report.js";
 
@@ -60,8 +60,11 @@ type Side = {
   latencies: number[];
   /** CPU time (user + system) of the server process per event, publishing included. */
   cpuMs: number[];
+  /** Resident memory each idle subscriber adds, young generation aside (see growth()). */
   memoryPerClient: number;
-  /** The part of it on the JavaScript heap (heapUsed after a full collection). */
+  /** Resident memory each idle subscriber adds, all of it. */
+  rssPerClient: number;
+  /** The part on the JavaScript heap (heapUsed after a full collection). */
   heapPerClient: number;
   incomplete: number;
   sample?: string | undefined;
@@ -110,88 +113,130 @@ async function ours(bench: Bench, app: AppChild, n: number, variant: Variant): P
   // on PGlite), whoever is subscribed; made before the baseline, they are not counted as the
   // subscribers' memory.
   for (let i = 0; i < 3; i++) await publish();
-  const before = await app.stats();
-  return bench.withChild("subscribers", [], async (subs) => {
-    bench.log(`fan-out · ours: connecting ${n} graphql-ws subscribers`);
-    const opened = await subs.call<{ open: number; ms: number; errors: string[] }>("connect", {
-      url: app.wsUrl,
-      n,
-      mode: bench.options.client === "library" ? "graphql-ws" : "protocol",
-      query: variant.subscription,
+  return primed(bench, app, variant.subscription, publish, async (before) => {
+    return bench.withChild("subscribers", [], async (subs) => {
+      bench.log(`fan-out · ours: connecting ${n} graphql-ws subscribers`);
+      const opened = await subs.call<{ open: number; ms: number; errors: string[] }>("connect", {
+        url: app.wsUrl,
+        n,
+        mode: bench.options.client === "library" ? "graphql-ws" : "protocol",
+        query: variant.subscription,
+      });
+      bench.log(`fan-out · ours: ${opened.open} connected in ${Math.round(opened.ms)} ms; warm-up event`);
+      const warm = await event(subs, app, n, publish);
+      if (warm.received === 0) throw new Error(`no subscriber received the warm-up event: ${warm.errors.join("; ")}`);
+      const idle = await app.stats();
+      // stats() forces full collections, which also shrink the young generation: the next event
+      // would pay for growing it back, a cost of the measurement, not of serving. The floor's
+      // memory is measured before its warm-up event, so it has none of this.
+      await event(subs, app, n, publish);
+      const side: Side = {
+        latencies: [],
+        cpuMs: [],
+        ...growth(before, idle, n),
+        incomplete: n - warm.received,
+        sample: warm.sample,
+        feedReads: 0,
+        statements: 0,
+      };
+      let reads = 0;
+      let windowMs = 0;
+      for (let e = 0; e < bench.options.events; e++) {
+        await app.call("reset");
+        const opened = performance.now();
+        const got = await event(subs, app, n, publish);
+        const stats = await app.call<{ statements: number; feedReads: number }>("counts");
+        windowMs += performance.now() - opened;
+        reads += stats.feedReads;
+        side.latencies.push(...got.latencies);
+        side.cpuMs.push(got.cpuMs);
+        side.incomplete += n - got.received;
+        side.statements = (side.statements ?? 0) + stats.statements / bench.options.events;
+        bench.log(
+          `fan-out · ours: event ${e + 1}/${bench.options.events}: ${got.received}/${n} received, ` +
+            `p99 ${percentile(got.latencies, 99).toFixed(1)} ms, ${got.cpuMs.toFixed(0)} CPU ms, ${stats.statements} SQL, ` +
+            `${stats.feedReads} feed reads`,
+        );
+      }
+      side.polls = windowMs / POLL_MS / bench.options.events;
+      side.feedReads = Math.max(0, reads / bench.options.events - side.polls);
+      return side;
     });
-    bench.log(`fan-out · ours: ${opened.open} connected in ${Math.round(opened.ms)} ms; warm-up event`);
-    const warm = await event(subs, app, n, publish);
-    if (warm.received === 0) throw new Error(`no subscriber received the warm-up event: ${warm.errors.join("; ")}`);
-    const idle = await app.stats();
-    // stats() forces full collections, which also shrink the young generation: the next event
-    // would pay for growing it back, a cost of the measurement, not of serving. The floor's
-    // memory is measured before its warm-up event, so it has none of this.
-    await event(subs, app, n, publish);
-    const side: Side = {
-      latencies: [],
-      cpuMs: [],
-      memoryPerClient: (idle.rss - before.rss) / n,
-      heapPerClient: (idle.heapUsed - before.heapUsed) / n,
-      incomplete: n - warm.received,
-      sample: warm.sample,
-      feedReads: 0,
-      statements: 0,
-    };
-    let reads = 0;
-    let windowMs = 0;
-    for (let e = 0; e < bench.options.events; e++) {
-      await app.call("reset");
-      const opened = performance.now();
-      const got = await event(subs, app, n, publish);
-      const stats = await app.call<{ statements: number; feedReads: number }>("counts");
-      windowMs += performance.now() - opened;
-      reads += stats.feedReads;
-      side.latencies.push(...got.latencies);
-      side.cpuMs.push(got.cpuMs);
-      side.incomplete += n - got.received;
-      side.statements = (side.statements ?? 0) + stats.statements / bench.options.events;
-      bench.log(
-        `fan-out · ours: event ${e + 1}/${bench.options.events}: ${got.received}/${n} received, ` +
-          `p99 ${percentile(got.latencies, 99).toFixed(1)} ms, ${got.cpuMs.toFixed(0)} CPU ms, ${stats.statements} SQL, ` +
-          `${stats.feedReads} feed reads`,
-      );
-    }
-    side.polls = windowMs / POLL_MS / bench.options.events;
-    side.feedReads = Math.max(0, reads / bench.options.events - side.polls);
-    return side;
   });
+}
+
+/** Subscribers connected and served before the baseline, on both sides. */
+const PRIMERS = 100;
+
+/**
+ * Connects PRIMERS subscribers and serves them one event before taking the memory baseline, so
+ * that what the first subscriber costs once (code compiled on first use, buffers and pools
+ * grown) is not divided among the N measured ones: the figure is the memory each further
+ * subscriber adds. They stay connected through the measurement.
+ */
+async function primed<T>(
+  bench: Bench,
+  server: Child,
+  query: string | undefined,
+  publish: () => Promise<void>,
+  measure: (before: Memory) => Promise<T>,
+): Promise<T> {
+  return bench.withChild("subscribers", [], async (primers) => {
+    const url = query ? (server as AppChild).wsUrl : `ws://127.0.0.1:${server.ready.port}/graphql`;
+    await primers.call("connect", { url, n: PRIMERS, mode: query ? "protocol" : "raw", query });
+    const warm = await event(primers, server, PRIMERS, publish);
+    if (warm.received !== PRIMERS)
+      throw new Error(`primers: ${warm.received}/${PRIMERS} received: ${warm.errors.join("; ")}`);
+    return measure(await server.call<Memory>("stats"));
+  });
+}
+
+/**
+ * Memory per subscriber between two settled readings. The young generation is left out of the
+ * headline figure: after a full collection it is empty, and V8 keeps its pages resident at the
+ * size the last burst of allocation grew it to (an event to 10,000 subscribers grows ours to
+ * about 100 MB, the floor's one-string broadcast to about 26), and gives them back only when
+ * the process goes quiet for long. That reserve does not grow with the number of subscribers
+ * held; the whole RSS growth is reported beside it.
+ */
+function growth(before: Memory, after: Memory, n: number) {
+  return {
+    memoryPerClient: (after.rss - after.young - (before.rss - before.young)) / n,
+    rssPerClient: (after.rss - before.rss) / n,
+    heapPerClient: (after.heapUsed - before.heapUsed) / n,
+  };
 }
 
 async function floor(bench: Bench, n: number, payload: string): Promise<Side> {
   return bench.withChild("raw-ws", [], async (raw) => {
-    const before = await raw.call<{ rss: number; heapUsed: number }>("stats");
-    return bench.withChild("subscribers", [], async (subs) => {
-      bench.log(`fan-out · raw ws: connecting ${n} sockets`);
-      await subs.call("connect", { url: `ws://127.0.0.1:${raw.ready.port}/graphql`, n, mode: "raw" });
-      const idle = await raw.call<{ rss: number; heapUsed: number; clients: number }>("stats");
-      const publish = async () => {
-        await raw.call("broadcast", { payload });
-      };
-      await event(subs, raw, n, publish);
-      const side: Side = {
-        latencies: [],
-        cpuMs: [],
-        memoryPerClient: (idle.rss - before.rss) / n,
-        heapPerClient: (idle.heapUsed - before.heapUsed) / n,
-        incomplete: 0,
-      };
-      for (let e = 0; e < bench.options.events; e++) {
-        const got = await event(subs, raw, n, publish);
-        side.latencies.push(...got.latencies);
-        side.cpuMs.push(got.cpuMs);
-        side.incomplete += n - got.received;
-      }
-      bench.log(
-        `fan-out · raw ws: p99 ${percentile(side.latencies, 99).toFixed(1)} ms, ` +
-          `${percentile(side.cpuMs, 50).toFixed(0)} CPU ms / event`,
-      );
-      return side;
-    });
+    const broadcast = async () => {
+      await raw.call("broadcast", { payload });
+    };
+    return primed(bench, raw, undefined, broadcast, (before) =>
+      bench.withChild("subscribers", [], async (subs) => {
+        bench.log(`fan-out · raw ws: connecting ${n} sockets`);
+        await subs.call("connect", { url: `ws://127.0.0.1:${raw.ready.port}/graphql`, n, mode: "raw" });
+        const idle = await raw.call<Memory>("stats");
+        await event(subs, raw, n, broadcast);
+        const side: Side = {
+          latencies: [],
+          cpuMs: [],
+          ...growth(before, idle, n),
+          incomplete: 0,
+        };
+        for (let e = 0; e < bench.options.events; e++) {
+          const got = await event(subs, raw, n, broadcast);
+          side.latencies.push(...got.latencies);
+          side.cpuMs.push(got.cpuMs);
+          side.incomplete += n - got.received;
+        }
+        bench.log(
+          `fan-out · raw ws: p99 ${percentile(side.latencies, 99).toFixed(1)} ms, ` +
+            `${percentile(side.cpuMs, 50).toFixed(0)} CPU ms / event`,
+        );
+        return side;
+      }),
+    );
   });
 }
 
@@ -263,6 +308,12 @@ async function fanoutOf(bench: Bench, variant: Variant) {
       oursOr((s) => kib(s.memoryPerClient)),
       kib(raw.memoryPerClient),
       target,
+    ),
+    row(
+      scenario,
+      "RSS growth / idle subscriber KiB",
+      oursOr((s) => kib(s.rssPerClient)),
+      kib(raw.rssPerClient),
     ),
     row(
       scenario,

@@ -2,6 +2,7 @@
 // process, and answers commands over the IPC channel.
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { getHeapSpaceStatistics } from "node:v8";
 import { build } from "esbuild";
 import { serverBundle } from "../src/cli/bundle-options.ts";
 
@@ -140,10 +141,17 @@ export function serveCommands(
   process.send?.({ ready });
 }
 
-/** Resident memory after a full collection (children run with --expose-gc). */
-export function settledMemory() {
+/**
+ * Resident memory after a full collection (children run with --expose-gc), and how much of it
+ * is V8's young generation: empty after a full collection, but its pages stay resident, sized
+ * by how fast the process last allocated rather than by what it keeps.
+ */
+export function settledMemory(): Memory {
   const gc = (globalThis as { gc?: () => void }).gc;
   for (let i = 0; i < 3; i++) gc?.();
   const { rss, heapUsed } = process.memoryUsage();
-  return { rss, heapUsed };
+  const young = getHeapSpaceStatistics().find((space) => space.space_name === "new_space");
+  return { rss, heapUsed, young: young?.physical_space_size ?? 0 };
 }
+
+export type Memory = { rss: number; heapUsed: number; young: number };
