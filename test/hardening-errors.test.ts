@@ -245,6 +245,18 @@ describe("graphql-ws connection limits", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(LIMITS.connectionInitWaitMs - 200);
   });
 
+  it("keeps a socket that sent connection_init open past the wait timeout, and serves it", async () => {
+    const late = await RawSocket.open(main.wsUrl, { init: false });
+    const initialised = await RawSocket.open(main.wsUrl);
+    const closed = await late.waitClose(LIMITS.connectionInitWaitMs + 3_000);
+    expect(closed.code).toBe(4408);
+    expect(initialised.open).toBe(true);
+    initialised.sendJson({ id: "q", type: "subscribe", payload: { query: "{ __typename }" } });
+    const [next] = await initialised.operation("q");
+    expect(next).toMatchObject({ type: "next", payload: { data: { __typename: "Query" } } });
+    initialised.close();
+  });
+
   it("refuses operations beyond the per-socket limit with an error, and keeps the socket", async () => {
     const socket = await RawSocket.open(main.wsUrl);
     for (let i = 0; i <= LIMITS.operationsPerSocket; i++) {

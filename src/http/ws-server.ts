@@ -3,7 +3,10 @@
 // keepalive interval and pong listener, keeps the HTTP upgrade request (headers and all) in
 // ctx.extra, and has an async message listener that stays suspended, with the message, while
 // its subscription runs. Here one timer pings every socket, extra holds the socket alone, and
-// the message listener is a plain function. (graphql-ws documents useServer as "a basic starter,
+// the message listener is a plain function. One sweep closes sockets that never sent
+// connection_init, where graphql-ws keeps a timer per socket for the socket's whole life. And a
+// subscribe message and its query are interned: graphql-ws keeps both strings for as long as the
+// subscription runs, and dashboards open the same subscription many times. (graphql-ws documents useServer as "a basic starter,
 // feel free to copy the code over and adjust it to your needs".)
 import { CloseCode, type ConnectionInitMessage, handleProtocols, makeServer, type ServerOptions } from "graphql-ws";
 import type { WebSocket, WebSocketServer } from "ws";
@@ -16,6 +19,28 @@ export type Extra = { readonly socket: WebSocket };
 const INTERNAL_ERROR = "Internal server error";
 
 const KEEPALIVE_SLICES = 10;
+/** How often sockets still waiting for connection_init are checked, as a share of the wait. */
+const INIT_WAIT_SLICES = 10;
+
+/**
+ * One instance of each recent text (subscribe messages, queries): a text seen before is replaced
+ * by the copy already held. Bounded: texts over MAX_LENGTH pass through, and the table is emptied
+ * when it holds MAX_TEXTS, so a client that sends only new texts costs a lookup each, nothing held.
+ */
+class Interner {
+  static readonly MAX_TEXTS = 256;
+  static readonly MAX_LENGTH = 4096;
+  readonly #texts = new Map<string, string>();
+
+  intern(text: string): string {
+    if (text.length > Interner.MAX_LENGTH) return text;
+    const held = this.#texts.get(text);
+    if (held !== undefined) return held;
+    if (this.#texts.size >= Interner.MAX_TEXTS) this.#texts.clear();
+    this.#texts.set(text, text);
+    return text;
+  }
+}
 const SENT = Promise.resolve();
 /**
  * What graphql-ws's server needs of a socket, as a class: its methods live on the prototype, where
@@ -27,9 +52,12 @@ class Connection {
 
   readonly #log: Logger;
 
-  constructor(socket: WebSocket, log: Logger) {
+  readonly #texts: Interner;
+
+  constructor(socket: WebSocket, log: Logger, texts: Interner) {
     this.#socket = socket;
     this.#log = log;
+    this.#texts = texts;
   }
 
   get protocol(): string {
@@ -65,7 +93,7 @@ class Connection {
   onMessage(handle: (data: string) => Promise<void>): void {
     const socket = this.#socket;
     socket.on("message", (data) => {
-      handle(String(data)).catch((error: unknown) => {
+      handle(this.#texts.intern(String(data))).catch((error: unknown) => {
         this.#log.error({ err: error }, "graphql-ws failed to handle a message");
         socket.close(CloseCode.InternalServerError, INTERNAL_ERROR);
       });
@@ -83,7 +111,23 @@ export function serveGraphqlWs<P extends ConnectionInitMessage["payload"] = Conn
   keepAliveMs: number,
   log: Logger,
 ): { dispose(): Promise<void> } {
-  const server = makeServer<P, Extra>(options);
+  const texts = new Interner();
+  /** Sockets that have not sent connection_init yet, with when they opened. */
+  const awaitingInit = new Map<WebSocket, number>();
+  const initWaitMs = options.connectionInitWaitTimeout ?? 3_000;
+  const server = makeServer<P, Extra>({
+    ...options,
+    // The sweep below does it, without a timer per socket.
+    connectionInitWaitTimeout: 0,
+    jsonMessageReviver(key, value) {
+      const revived = key === "query" && typeof value === "string" ? texts.intern(value) : value;
+      return options.jsonMessageReviver ? options.jsonMessageReviver.call(this, key, revived) : revived;
+    },
+    onConnect(ctx) {
+      awaitingInit.delete(ctx.extra.socket);
+      return options.onConnect?.(ctx);
+    },
+  });
   wss.options.handleProtocols = handleProtocols;
 
   wss.once("error", (error) => {
@@ -121,6 +165,21 @@ export function serveGraphqlWs<P extends ConnectionInitMessage["payload"] = Conn
       : undefined;
   keepAlive?.unref();
 
+  // graphql-ws's rule, checked every initWaitMs / INIT_WAIT_SLICES: a socket that has not sent
+  // connection_init within initWaitMs of opening is closed with 4408.
+  const initWait =
+    initWaitMs > 0 && Number.isFinite(initWaitMs)
+      ? setInterval(() => {
+          const now = performance.now();
+          for (const [socket, opened] of awaitingInit) {
+            if (now - opened < initWaitMs) continue;
+            awaitingInit.delete(socket);
+            socket.close(CloseCode.ConnectionInitialisationTimeout, "Connection initialisation timeout");
+          }
+        }, initWaitMs / INIT_WAIT_SLICES)
+      : undefined;
+  initWait?.unref();
+
   // One listener for every socket (`this`), where a closure per socket, wrapped by once(), costs
   // an object or three per socket.
   function failed(this: WebSocket, error: Error) {
@@ -132,10 +191,12 @@ export function serveGraphqlWs<P extends ConnectionInitMessage["payload"] = Conn
     socket.on("error", failed);
     sliceOf.set(socket, connections++ % KEEPALIVE_SLICES);
     socket.on("pong", answered);
-    const closed = server.opened(new Connection(socket, log), { socket });
+    if (initWait) awaitingInit.set(socket, performance.now());
+    const closed = server.opened(new Connection(socket, log, texts), { socket });
     // `on`, not `once` (a socket closes once): once() wraps the listener in two more objects.
     socket.on("close", (code, reason) => {
       unanswered.delete(socket);
+      awaitingInit.delete(socket);
       void closed(code, String(reason));
     });
   });
@@ -143,6 +204,7 @@ export function serveGraphqlWs<P extends ConnectionInitMessage["payload"] = Conn
   return {
     async dispose() {
       clearInterval(keepAlive);
+      clearInterval(initWait);
       for (const client of wss.clients) client.close(1001, "Going away");
       wss.removeAllListeners();
       await new Promise<void>((resolve, reject) => wss.close((error) => (error ? reject(error) : resolve())));
