@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MUTATIONS } from "./support/admin.js";
 import { runInProcess } from "./support/cli.js";
+import { ADMIN, asAdmin, retract } from "./support/corrections.js";
 import { startServer, TEST_ADMIN_TOKEN, type TestServer } from "./support/server.js";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -134,6 +135,76 @@ describe("the CLIs through a running service", { timeout: 180_000 }, () => {
     expect(refused.stderr).toMatch(/refused/);
     expect(unreachable.stderr).toMatch(/Cannot reach the service/);
     expect(withAs.stderr).toMatch(/--as is for a local import/);
+  });
+
+  it("import: running a file again brings back nothing retracted since; a client adding it again can", async () => {
+    const facts = {
+      sources: [{ key: "S", publisher: "Retraction Wire", url: "https://example.org/retracted-remote" }],
+      persons: [{ key: "p", name: "Zygmunt Reimportowski", nationalities: ["PL"], sourceKeys: ["S"] }],
+      sentences: [{ key: "s", personKey: "p", country: "BY", charge: "Espionage", kind: "LIFE", sourceKeys: ["S"] }],
+      releases: [{ key: "r", personKey: "p", releasedOn: "2022-03-01", fromCountry: "BY", sourceKeys: ["S"] }],
+      statements: [{ key: "t", speakerKey: "p", text: "I was never a spy.", saidOn: "2022-03-02", sourceKeys: ["S"] }],
+    };
+    const path = file("retracted.json", facts);
+    const first = await runInProcess("import", [path, "--url", server.url], env);
+    expect(first.stderr).toBe("");
+    expect(first.code).toBe(0);
+    type Standing = {
+      id: string;
+      sources: { id: string }[];
+      sentences: { id: string }[];
+      releases: { id: string; releasedOn: string }[];
+      statements: { nodes: { id: string }[] };
+    };
+    const standing = async () =>
+      (
+        await asAdmin<{ persons: { nodes: Standing[] } }>(
+          server,
+          `{ persons(first: 1, search: "Zygmunt Reimportowski") { nodes {
+            id sources { id } sentences { id } releases { id releasedOn } statements(first: 5) { nodes { id } } } } }`,
+        )
+      ).persons.nodes[0] as Standing;
+    const added = await standing();
+    const [release, statement, sentence] = [
+      added.releases[0]?.id,
+      added.statements.nodes[0]?.id,
+      added.sentences[0]?.id,
+    ];
+    expect([release, statement, sentence].every(Boolean)).toBe(true);
+    for (const [type, id] of [
+      ["Release", release],
+      ["Statement", statement],
+      ["Sentence", sentence],
+    ] as const) {
+      expect((await retract(server, type, { id: id as string })).__typename).toBe(type);
+    }
+    const none = { sentences: [], releases: [], statements: { nodes: [] } };
+    expect(await standing()).toMatchObject(none);
+
+    const again = await runInProcess("import", [path, "--url", server.url], env);
+    expect(again.stderr).toBe("");
+    expect(again.code).toBe(0);
+    for (const kind of ["sources", "persons", "sentences", "releases", "statements"]) {
+      expect(again.stdout).toMatch(new RegExp(`^${kind}\\s+0\\s+1\\s+0$`, "m"));
+    }
+    expect(await standing()).toMatchObject(none);
+
+    // The argument is the import's: an admin adding the same release again means to record it.
+    const doc = (flag: string) => `mutation ($input: AddReleaseInput!) { result: addRelease(input: $input${flag}) {
+      __typename ... on Node { id } ... on ConflictError { existingId } } }`;
+    const input = {
+      personId: added.id,
+      releasedOn: "2022-03-01",
+      fromCountry: "BY",
+      sourceIds: [added.sources[0]?.id],
+    };
+    const asDuplicate = await server.gql(doc(", retractedAreDuplicates: true"), { input }, { authorization: ADMIN });
+    expect(asDuplicate.data?.result).toEqual({ __typename: "ConflictError", existingId: release });
+    expect(await standing()).toMatchObject(none);
+    const anew = await server.gql(doc(""), { input }, { authorization: ADMIN });
+    expect(anew.data?.result.__typename).toBe("Release");
+    expect(anew.data?.result.id).not.toBe(release);
+    expect((await standing()).releases).toEqual([{ id: anew.data?.result.id, releasedOn: "2022-03-01" }]);
   });
 
   it.skipIf(!hasScript)("import: the progress bar on a terminal", async () => {

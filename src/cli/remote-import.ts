@@ -23,6 +23,9 @@ const BAD_VARIABLE = /^Variable "\$input" got invalid value/;
 const ofRecord = (error: GraphQLErrorBody) =>
   RECORD_CODES.has(error.extensions?.code ?? "") || BAD_VARIABLE.test(error.message);
 
+/** The add mutations' argument that makes a retracted fact with the same natural key a duplicate. */
+const RETRACTED_ARE_DUPLICATES = "retractedAreDuplicates";
+
 type Answer = { __typename: string; id?: string; message?: string; existingId?: string | null };
 
 /**
@@ -46,12 +49,26 @@ export function serviceWriter(call: Remote): RecordWriter<string> {
     }
     return fields;
   };
+  let mutationArgs: Promise<Map<string, Set<string>>> | undefined;
+  const argsOf = async (field: string) => {
+    mutationArgs ??= call<{ __schema?: { mutationType?: { fields: { name: string; args: { name: string }[] }[] } } }>(
+      "{ __schema { mutationType { fields { name args { name } } } } }",
+    ).then((result) => {
+      const fields = result.data?.__schema?.mutationType?.fields;
+      if (!fields) throw new RemoteError(`The service does not describe its mutations: ${messages(result)}`);
+      return new Map(fields.map((f) => [f.name, new Set(f.args.map((a) => a.name))]));
+    });
+    return (await mutationArgs).get(field) ?? new Set<string>();
+  };
   return async (kind, record) => {
     const { field, input: inputType, type } = MUTATION[kind];
-    const fields = await fieldsOf(inputType);
+    const [fields, args] = await Promise.all([fieldsOf(inputType), argsOf(field)]);
     const input = Object.fromEntries(Object.entries(record).filter(([name]) => fields.has(name)));
+    // As a local import does: a file run again must not bring back a fact retracted since. (A
+    // service too old to have the argument is asked without it.)
+    const retracted = args.has(RETRACTED_ARE_DUPLICATES) ? `, ${RETRACTED_ARE_DUPLICATES}: true` : "";
     const result = await call<{ result?: Answer }>(
-      `mutation ($input: ${inputType}!) { result: ${field}(input: $input) {
+      `mutation ($input: ${inputType}!) { result: ${field}(input: $input${retracted}) {
         __typename ... on Node { id } ... on Error { message } ... on ConflictError { existingId } } }`,
       { input },
     );

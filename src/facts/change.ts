@@ -98,6 +98,9 @@ export async function writeAudit(
       ${a.after === undefined ? null : JSON.stringify(a.after)}::text::jsonb)`);
 }
 
+/** How an addition treats a retracted fact with the same natural key (see FactSpec.check). */
+export type AddOptions = { retractedAreDuplicates?: boolean };
+
 /**
  * Records an addition: the row, its links, version 1, the audit row and the feed event. With
  * `retractedAreDuplicates`, a retracted fact with the same natural key is a ConflictError naming
@@ -108,7 +111,7 @@ export async function addFact<S extends z.ZodType, Row>(
   spec: FactSpec<S>,
   raw: unknown,
   actor: Actor,
-  options: { retractedAreDuplicates?: boolean } = {},
+  options: AddOptions = {},
 ): Promise<Row> {
   const input = parseInput(spec.input, raw) as z.output<S> & Record<string, unknown>;
   return db.transaction(async (tx) => {

@@ -2,7 +2,7 @@
 import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { releaseSourceTable, releaseTable, sentenceTable } from "../db/tables.js";
-import { addFact, type FactSpec } from "./change.js";
+import { type AddOptions, addFact, type FactSpec } from "./change.js";
 import { ConflictError, type FieldProblem, NotFoundError, ValidationError } from "./errors.js";
 import { type ReleaseInput, releaseInput } from "./input.js";
 import { type Actor, exists, requireExchange, requirePerson, requireSources } from "./support.js";
@@ -85,5 +85,5 @@ export const releaseSpec: FactSpec<typeof releaseInput> = {
 };
 
 /** Records a release; subscribers of releaseAdded and releaseChanged hear of it. */
-export const addRelease = (db: Db, raw: ReleaseInput, actor: Actor) =>
-  addFact<typeof releaseInput, ReleaseRow>(db, releaseSpec, raw, actor);
+export const addRelease = (db: Db, raw: ReleaseInput, actor: Actor, options?: AddOptions) =>
+  addFact<typeof releaseInput, ReleaseRow>(db, releaseSpec, raw, actor, options);

@@ -3,7 +3,7 @@ import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { rowsOf } from "../db/rows.js";
 import { sentenceSourceTable, sentenceTable } from "../db/tables.js";
-import { addFact, type FactSpec, standingWhere } from "./change.js";
+import { type AddOptions, addFact, type FactSpec, standingWhere } from "./change.js";
 import { ConflictError, ValidationError } from "./errors.js";
 import { type SentenceInput, sentenceInput } from "./input.js";
 import { type Actor, exists, requirePerson, requireSources } from "./support.js";
@@ -71,8 +71,8 @@ export const sentenceSpec: FactSpec<typeof sentenceInput> = {
   duplicate: "This sentence is already recorded.",
 };
 
-export const addSentence = (db: Db, raw: SentenceInput, actor: Actor) =>
-  addFact<typeof sentenceInput, SentenceRow>(db, sentenceSpec, raw, actor);
+export const addSentence = (db: Db, raw: SentenceInput, actor: Actor, options?: AddOptions) =>
+  addFact<typeof sentenceInput, SentenceRow>(db, sentenceSpec, raw, actor, options);
 
 /** Standing releases that cut this sentence short. */
 export const factsOnSentence = (tx: Db, id: number) => standingWhere(tx, "release", "sentence_id", id, "Release");

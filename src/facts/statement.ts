@@ -2,7 +2,7 @@
 import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { statementSourceTable, statementSubjectTable, statementTable } from "../db/tables.js";
-import { addFact, type FactSpec } from "./change.js";
+import { type AddOptions, addFact, type FactSpec } from "./change.js";
 import { ConflictError } from "./errors.js";
 import { type StatementInput, statementInput } from "./input.js";
 import { type Actor, exists, requireExchange, requirePerson, requirePersons, requireSources } from "./support.js";
@@ -58,5 +58,5 @@ export const statementSpec: FactSpec<typeof statementInput> = {
 };
 
 /** Records a statement; subscribers of statementAdded and statementChanged hear of it. */
-export const addStatement = (db: Db, raw: StatementInput, actor: Actor) =>
-  addFact<typeof statementInput, StatementRow>(db, statementSpec, raw, actor);
+export const addStatement = (db: Db, raw: StatementInput, actor: Actor, options?: AddOptions) =>
+  addFact<typeof statementInput, StatementRow>(db, statementSpec, raw, actor, options);

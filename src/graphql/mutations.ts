@@ -112,6 +112,13 @@ builder.mutationType({
   description: "Add, correct, retract and merge facts. Every field needs an admin token.",
 });
 
+/** The argument of the add mutations whose facts have a natural key that a retraction frees. */
+const RETRACTED_ARE_DUPLICATES = {
+  description:
+    "Count a retracted fact with the same natural key as a duplicate: answer ConflictError with its id (`existingId`) instead of recording this one again. Imports set it, so that running a file again does not bring back what was retracted since.",
+  defaultValue: false,
+} as const;
+
 builder.mutationFields((t) => ({
   addSource: t.drizzleField({
     type: "source",
@@ -150,8 +157,11 @@ builder.mutationFields((t) => ({
     description: "Records a court sentence of a person; it must cite at least one source.",
     authScopes: { admin: true },
     errors: errorsFor("AddSentenceResult", "Sentence"),
-    args: { input: t.arg({ type: AddSentenceInput, required: true, description: "The sentence." }) },
-    resolve: async (query, _root, { input }, ctx) => {
+    args: {
+      input: t.arg({ type: AddSentenceInput, required: true, description: "The sentence." }),
+      retractedAreDuplicates: t.arg.boolean(RETRACTED_ARE_DUPLICATES),
+    },
+    resolve: async (query, _root, { input, retractedAreDuplicates }, ctx) => {
       const ids = new IdDecoder();
       const values = {
         ...input,
@@ -162,7 +172,7 @@ builder.mutationFields((t) => ({
       const row = await write(
         ctx,
         "Sentence",
-        () => addSentence(ctx.db, values, actorOf(ctx)),
+        () => addSentence(ctx.db, values, actorOf(ctx), { retractedAreDuplicates: retractedAreDuplicates ?? false }),
         (sentence) => ({ kind: "addedSentence", id: sentence.id, personId: sentence.personId }),
       );
       return ctx.db.query.sentence.findFirst(query({ where: { id: row.id } })).then(found);
@@ -197,8 +207,11 @@ builder.mutationFields((t) => ({
     description: "Records a release, in an exchange or outside one; subscribers of releaseAdded hear of it.",
     authScopes: { admin: true },
     errors: errorsFor("AddReleaseResult", "Release"),
-    args: { input: t.arg({ type: AddReleaseInput, required: true, description: "The release." }) },
-    resolve: async (query, _root, { input }, ctx) => {
+    args: {
+      input: t.arg({ type: AddReleaseInput, required: true, description: "The release." }),
+      retractedAreDuplicates: t.arg.boolean(RETRACTED_ARE_DUPLICATES),
+    },
+    resolve: async (query, _root, { input, retractedAreDuplicates }, ctx) => {
       const ids = new IdDecoder();
       const values = {
         ...input,
@@ -211,7 +224,7 @@ builder.mutationFields((t) => ({
       const row = await write(
         ctx,
         "Release",
-        () => addRelease(ctx.db, values, actorOf(ctx)),
+        () => addRelease(ctx.db, values, actorOf(ctx), { retractedAreDuplicates: retractedAreDuplicates ?? false }),
         ({ id, personId, exchangeId, sentenceId }) => ({ kind: "addedRelease", id, personId, exchangeId, sentenceId }),
       );
       return ctx.db.query.release.findFirst(query({ where: { id: row.id } })).then(found);
@@ -222,8 +235,11 @@ builder.mutationFields((t) => ({
     description: "Records a public statement; subscribers of statementAdded hear of it.",
     authScopes: { admin: true },
     errors: errorsFor("AddStatementResult", "Statement"),
-    args: { input: t.arg({ type: AddStatementInput, required: true, description: "The statement." }) },
-    resolve: async (query, _root, { input }, ctx) => {
+    args: {
+      input: t.arg({ type: AddStatementInput, required: true, description: "The statement." }),
+      retractedAreDuplicates: t.arg.boolean(RETRACTED_ARE_DUPLICATES),
+    },
+    resolve: async (query, _root, { input, retractedAreDuplicates }, ctx) => {
       const ids = new IdDecoder();
       const values = {
         ...input,
@@ -236,7 +252,7 @@ builder.mutationFields((t) => ({
       const row = await write(
         ctx,
         "Statement",
-        () => addStatement(ctx.db, values, actorOf(ctx)),
+        () => addStatement(ctx.db, values, actorOf(ctx), { retractedAreDuplicates: retractedAreDuplicates ?? false }),
         ({ id, speakerId, exchangeId }) => ({
           kind: "addedStatement",
           id,
