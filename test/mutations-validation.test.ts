@@ -300,6 +300,25 @@ describe("an input wrong in one field names that field and writes nothing", () =
     expect(await fingerprint(server.database.db)).toBe(before);
   });
 
+  it("names a missing source by its place in sourceIds, never by a database id", async () => {
+    const before = await fingerprint(server.database.db);
+    const result = await mutate("addSentence", {
+      input: {
+        personId: refs.seleznev,
+        country: "US",
+        charge: "Cited nothing real",
+        kind: "LIFE",
+        sourceIds: [refs.source, missingId("Source")],
+      },
+    });
+    expect(result).toMatchObject({
+      __typename: "NotFoundError",
+      message: "No source with the id given at sourceIds.1.",
+      path: ["sourceIds"],
+    });
+    expect(await fingerprint(server.database.db)).toBe(before);
+  });
+
   it("rolls back a statement whose subject is missing, though its row was already inserted", async () => {
     const before = await fingerprint(server.database.db);
     const beforeCounts = await counts(server.database.db);

@@ -330,6 +330,8 @@ describe("duplicates are ConflictErrors and write nothing", () => {
     const result = await mutate("http", mintedToken, name, variables());
     expect(result.__typename).toBe("ConflictError");
     expect(result.message).toMatch(/already|exists/);
+    // The id is in existingId, as a global id; the message shows no database id.
+    expect(result.message).not.toMatch(/\bid \d/);
     const expectedId = { ankara: refs.ankara, seleznev: refs.seleznev, source: refs.source }[existing];
     if (expectedId) expect(result.existingId).toBe(expectedId);
     else expect(result.existingId).toEqual(expect.any(String));

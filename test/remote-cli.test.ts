@@ -191,7 +191,7 @@ describe("the CLIs through a running service", { timeout: 180_000 }, () => {
 
     // The argument is the import's: an admin adding the same release again means to record it.
     const doc = (flag: string) => `mutation ($input: AddReleaseInput!) { result: addRelease(input: $input${flag}) {
-      __typename ... on Node { id } ... on ConflictError { existingId } } }`;
+      __typename ... on Node { id } ... on ConflictError { existingId message } } }`;
     const input = {
       personId: added.id,
       releasedOn: "2022-03-01",
@@ -199,7 +199,11 @@ describe("the CLIs through a running service", { timeout: 180_000 }, () => {
       sourceIds: [added.sources[0]?.id],
     };
     const asDuplicate = await server.gql(doc(", retractedAreDuplicates: true"), { input }, { authorization: ADMIN });
-    expect(asDuplicate.data?.result).toEqual({ __typename: "ConflictError", existingId: release });
+    expect(asDuplicate.data?.result).toEqual({
+      __typename: "ConflictError",
+      existingId: release,
+      message: "This person's release was recorded before and has been retracted since (its id is existingId).",
+    });
     expect(await standing()).toMatchObject(none);
     const anew = await server.gql(doc(""), { input }, { authorization: ADMIN });
     expect(anew.data?.result.__typename).toBe("Release");

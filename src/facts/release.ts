@@ -3,9 +3,9 @@ import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { releaseSourceTable, releaseTable, sentenceTable } from "../db/tables.js";
 import { type AddOptions, addFact, type FactSpec } from "./change.js";
-import { ConflictError, type FieldProblem, NotFoundError, ValidationError } from "./errors.js";
+import { type FieldProblem, NotFoundError, ValidationError } from "./errors.js";
 import { type ReleaseInput, releaseInput } from "./input.js";
-import { type Actor, exists, requireExchange, requirePerson, requireSources } from "./support.js";
+import { type Actor, duplicateOf, exists, requireExchange, requirePerson, requireSources } from "./support.js";
 
 export type ReleaseRow = typeof releaseTable.$inferSelect;
 
@@ -70,7 +70,7 @@ export const releaseSpec: FactSpec<typeof releaseInput> = {
         .orderBy(sql`${releaseTable.retractedAt} nulls first`)
         .limit(1),
     );
-    if (same) throw new ConflictError(`This person's release is already recorded (id ${same.id}).`, same.id);
+    if (same) throw duplicateOf("This person's release", same);
   },
   columns: ({ sourceIds: _, ...values }) => values,
   links: [

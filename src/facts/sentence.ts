@@ -4,9 +4,9 @@ import type { Db } from "../db/client.js";
 import { rowsOf } from "../db/rows.js";
 import { sentenceSourceTable, sentenceTable } from "../db/tables.js";
 import { type AddOptions, addFact, type FactSpec, standingWhere } from "./change.js";
-import { ConflictError, ValidationError } from "./errors.js";
+import { ValidationError } from "./errors.js";
 import { type SentenceInput, sentenceInput } from "./input.js";
-import { type Actor, exists, requirePerson, requireSources } from "./support.js";
+import { type Actor, duplicateOf, exists, requirePerson, requireSources } from "./support.js";
 
 export type SentenceRow = typeof sentenceTable.$inferSelect;
 
@@ -57,7 +57,7 @@ export const sentenceSpec: FactSpec<typeof sentenceInput> = {
         .orderBy(sql`${sentenceTable.retractedAt} nulls first`)
         .limit(1),
     );
-    if (same) throw new ConflictError(`This sentence is already recorded (id ${same.id}).`, same.id);
+    if (same) throw duplicateOf("This sentence", same);
   },
   columns: ({ sourceIds: _, ...values }) => values,
   links: [

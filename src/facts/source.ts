@@ -4,9 +4,8 @@ import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { sourceTable } from "../db/tables.js";
 import { addFact, type FactSpec, standingThrough } from "./change.js";
-import { ConflictError } from "./errors.js";
 import { type SourceInput, sourceInput } from "./input.js";
-import { type Actor, exists } from "./support.js";
+import { type Actor, duplicateOf, exists } from "./support.js";
 
 export type SourceRow = typeof sourceTable.$inferSelect;
 
@@ -41,7 +40,7 @@ export const sourceSpec: FactSpec<typeof sourceInput> = {
         )
         .limit(1),
     );
-    if (same) throw new ConflictError(`This source is already recorded (id ${same.id}).`, same.id);
+    if (same) throw duplicateOf("This source", same);
   },
   columns: (input) => ({ ...input }),
   links: [],

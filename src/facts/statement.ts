@@ -3,9 +3,16 @@ import { and, eq, isNull, ne, sql } from "drizzle-orm";
 import type { Db } from "../db/client.js";
 import { statementSourceTable, statementSubjectTable, statementTable } from "../db/tables.js";
 import { type AddOptions, addFact, type FactSpec } from "./change.js";
-import { ConflictError } from "./errors.js";
 import { type StatementInput, statementInput } from "./input.js";
-import { type Actor, exists, requireExchange, requirePerson, requirePersons, requireSources } from "./support.js";
+import {
+  type Actor,
+  duplicateOf,
+  exists,
+  requireExchange,
+  requirePerson,
+  requirePersons,
+  requireSources,
+} from "./support.js";
 
 export type StatementRow = typeof statementTable.$inferSelect;
 
@@ -37,7 +44,7 @@ export const statementSpec: FactSpec<typeof statementInput> = {
         .orderBy(sql`${statementTable.retractedAt} nulls first`)
         .limit(1),
     );
-    if (same) throw new ConflictError(`This statement is already recorded (id ${same.id}).`, same.id);
+    if (same) throw duplicateOf("This statement", same);
   },
   columns: ({ sourceIds: _s, subjectIds: _p, ...values }) => values,
   links: [

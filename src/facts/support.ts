@@ -35,10 +35,12 @@ export async function requireSources(tx: Db, ids: number[], path: string[] = ["s
     .where(inArray(sourceTable.id, unique));
   const have = new Set(found.map((r) => r.id));
   const missing = unique.filter((id) => !have.has(id));
-  if (missing.length > 0) throw new NotFoundError(`No source with id ${missing.join(", ")}.`, path);
+  // The client sent global ids: name where in its list they were, never a database id.
+  const at = (list: number[]) => list.map((id) => [...path, String(ids.indexOf(id))].join(".")).join(", ");
+  if (missing.length > 0) throw new NotFoundError(`No source with the id given at ${at(missing)}.`, path);
   const retracted = found.filter((r) => r.retractedAt).map((r) => r.id);
   if (retracted.length > 0)
-    throw new NotFoundError(`The source with id ${retracted.join(", ")} was retracted and cannot be cited.`, path);
+    throw new NotFoundError(`The source given at ${at(retracted)} was retracted and cannot be cited.`, path);
 }
 
 /** Why a referenced fact cannot be used: it was retracted, or (a person) merged into another. */
@@ -67,6 +69,20 @@ export type PersonRow = typeof personTable.$inferSelect;
 export type ExchangeEventRow = typeof exchangeEventTable.$inferSelect;
 
 /** The first row of a query, if any. */
+/**
+ * The conflict of an addition or correction whose natural key another row holds: a standing one,
+ * or a retracted one where retracted facts count as duplicates. The message names no database
+ * id; the client reads the row's global id from `existingId`.
+ */
+export function duplicateOf(what: string, row: { id: number; retractedAt: string | null }): ConflictError {
+  return new ConflictError(
+    row.retractedAt
+      ? `${what} was recorded before and has been retracted since (its id is existingId).`
+      : `${what} is already recorded (its id is existingId).`,
+    row.id,
+  );
+}
+
 export async function exists<T extends { id: number }>(rows: Promise<T[]>): Promise<T | undefined> {
   return (await rows)[0];
 }
