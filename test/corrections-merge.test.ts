@@ -193,7 +193,7 @@ describe("mergePersons", () => {
         keep: node(id: $keep) { ... on Person { releases { id } sentences { id } sources { id }
           statements { nodes { id } } } }
         twin: node(id: $twin) { ... on Person { mergedInto { id } retraction { reason }
-          history { edges { node { change } } } } }
+          history { edges { node { change changedFields values } } } } }
         duplicate: node(id: $release) { ... on Release { retraction { reason } } }
         kept: node(id: $kept) { ... on Release { sources { id } version } }
         about: node(id: $about) { ... on Statement { subjects { id } } }
@@ -207,7 +207,10 @@ describe("mergePersons", () => {
     expect(ids(data?.keep.sources).sort()).toEqual([w.source, w.spare].sort());
     expect(ids(data?.keep.statements).sort()).toEqual([w.statement, said].sort());
     expect(data?.twin.mergedInto).toEqual({ id: w.person });
-    expect(data?.twin.history.edges.at(-1).node.change).toBe("MERGED");
+    // The merge's version names the API field, Person.mergedInto, with the kept person's global id.
+    const merged = data?.twin.history.edges.at(-1).node;
+    expect(merged).toMatchObject({ change: "MERGED", changedFields: ["mergedInto"], values: { mergedInto: w.person } });
+    expect(merged.values).not.toHaveProperty("mergedIntoId");
     expect(data?.duplicate.retraction).not.toBeNull();
     expect(ids(data?.kept.sources).sort()).toEqual([w.source, w.spare].sort());
     expect(data?.about.subjects).toEqual([{ id: w.person }]);

@@ -44,15 +44,25 @@ export const REFERENCES: Record<string, string> = {
   sourceIds: "Source",
 };
 
-/** Stored values as the API shows them: references as global ids. */
+/**
+ * Stored names that are no input's field, by the API field that shows them: a merged person's
+ * `mergedIntoId` is Person.mergedInto.
+ */
+const API_NAMES: Record<string, string> = { mergedIntoId: "mergedInto" };
+
+/** Stored field names as the API names them. */
+export const apiFields = (fields: string[]): string[] => fields.map((field) => API_NAMES[field] ?? field);
+
+/** Stored values as the API shows them: references as global ids, fields as the API names them. */
 export function apiValues(values: Record<string, unknown> | null | undefined): Record<string, unknown> | null {
   if (!values) return null;
   return Object.fromEntries(
     Object.entries(values).map(([field, value]) => {
       const typename = REFERENCES[field];
-      if (!typename || value == null) return [field, value];
+      const name = API_NAMES[field] ?? field;
+      if (!typename || value == null) return [name, value];
       return [
-        field,
+        name,
         Array.isArray(value)
           ? value.map((id) => encodeGlobalId(typename, id))
           : encodeGlobalId(typename, value as number),
@@ -94,8 +104,10 @@ const FactVersionRef = builder.objectRef<Version>("FactVersion").implement({
       resolve: (v) => v.change as FactChange,
     }),
     reason: t.exposeString("reason", { nullable: true, description: "Why, for a correction, retraction or merge." }),
-    changedFields: t.exposeStringList("changedFields", {
-      description: "The fields this version changed, as Update…Input names them; empty for ADDED.",
+    changedFields: t.stringList({
+      description:
+        "The fields this version changed, as Update…Input names them (`mergedInto` for MERGED); empty for ADDED and RETRACTED.",
+      resolve: (v) => apiFields(v.changedFields),
     }),
     values: t.field({
       type: "JSON",

@@ -13,7 +13,7 @@ import type { FeedItem } from "../feed/item.js";
 import { feedHead } from "../feed/read.js";
 import { type Delivery, FeedSubscription, OVERFLOW, UNAVAILABLE } from "../feed/subscription.js";
 import { builder } from "./builder.js";
-import { apiValues, FactChangeEnum, FactKindEnum } from "./facts.js";
+import { apiFields, apiValues, FactChangeEnum, FactKindEnum } from "./facts.js";
 import { idOf } from "./global-id.js";
 import { ReleaseRef } from "./release.js";
 import { StatementRef } from "./statement.js";
@@ -163,7 +163,7 @@ type ChangedEvent<Row> = {
 
 const CHANGE_DESCRIPTION = "ADDED, UPDATED or RETRACTED.";
 const CHANGED_FIELDS_DESCRIPTION =
-  "The fields an UPDATED change replaced, as Update…Input names them; empty otherwise.";
+  "The fields an UPDATED change replaced, as Update…Input names them (`mergedInto` for a person MERGED into another); empty otherwise.";
 const PREVIOUS_DESCRIPTION =
   "For an UPDATED change, the changed fields' values before it (references as global ids); null otherwise.";
 
@@ -179,7 +179,7 @@ function changedEvent<Row>(delivery: FeedItem, row: Row): ChangedEvent<Row> {
     cursor: encodeCursor(delivery.position),
     change: delivery.change,
     row,
-    changedFields: delivery.changedFields,
+    changedFields: apiFields(delivery.changedFields),
     previous: previousOf(delivery),
   };
 }
@@ -314,7 +314,7 @@ builder.subscriptionFields((t) => ({
         kind: delivery.kind,
         change: delivery.change,
         id: delivery.id,
-        changedFields: delivery.changedFields,
+        changedFields: apiFields(delivery.changedFields),
       };
     },
   }),

@@ -163,7 +163,7 @@ export function expectedDashboard(d: Required<Dashboard>): Record<DashboardList,
     previous: { personId: d.merged },
   };
   const keptUpdated: Event = { kind: "PERSON", change: "UPDATED", id: d.kept, changedFields: ["aliases"] };
-  const mergedAway: Event = { kind: "PERSON", change: "MERGED", id: d.merged, changedFields: ["mergedIntoId"] };
+  const mergedAway: Event = { kind: "PERSON", change: "MERGED", id: d.merged, changedFields: ["mergedInto"] };
   const fact = ({ previous: _, ...e }: Event): Event => e;
   return {
     ru: [added, corrected, moved],
