@@ -6,6 +6,7 @@ import { fuzzystrmatch } from "@electric-sql/pglite/contrib/fuzzystrmatch";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { unaccent } from "@electric-sql/pglite/contrib/unaccent";
 import postgres from "postgres";
+import { PLAN_CACHE_MODE } from "../src/db/client.js";
 
 export type Row = Record<string, unknown>;
 
@@ -21,9 +22,13 @@ export type Target = { kind: "postgres"; url: string } | { kind: "pglite"; dataD
 
 export async function openRawSql(target: Target, poolMax = 10): Promise<RawSql> {
   if (target.kind === "postgres") {
-    const client = postgres(target.url, { max: poolMax, onnotice: () => {} });
-    // Prepared, as our server prepares its hot statements (src/db/prepared.ts): the floor is the
-    // best the same SQL can do.
+    // Prepared and planned once, as our server prepares its hot statements (src/db/prepared.ts)
+    // and plans them: the floor is the best the same SQL can do.
+    const client = postgres(target.url, {
+      max: poolMax,
+      onnotice: () => {},
+      connection: { plan_cache_mode: PLAN_CACHE_MODE },
+    });
     const prepare = { prepare: true };
     return {
       query: (text, params = []) => client.unsafe(text, params as never[], prepare) as unknown as Promise<Row[]>,

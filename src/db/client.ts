@@ -103,6 +103,9 @@ function withoutQueryParsers(client: PGlite): PGlite {
   });
 }
 
+/** How PostgreSQL plans a prepared statement's runs: once (see the connection options below). */
+export const PLAN_CACHE_MODE = "force_generic_plan";
+
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   const logger: DrizzleLogger | undefined = options.onQuery
     ? { logQuery: (query, params) => options.onQuery?.(query, params) }
@@ -124,6 +127,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         // expect ISO), whatever the server's or the role's default DateStyle.
         datestyle: "ISO, MDY",
         statement_timeout: timeout,
+        // A prepared statement (src/db/prepared.ts) is planned once per connection. Left to
+        // itself, PostgreSQL compares the generic plan of a `limit $1` statement, costed for
+        // an unknown limit, with the custom plans of the first five runs, finds it dearer and
+        // plans every run again: every list and nested read paid for planning on every request.
+        plan_cache_mode: PLAN_CACHE_MODE,
         idle_in_transaction_session_timeout: Math.max(timeout * 3, 30_000),
       },
     });

@@ -1,0 +1,1 @@
+CREATE INDEX "person_standing_name_id" ON "person" ("name","id") WHERE "retracted_at" IS NULL;
