@@ -68,7 +68,6 @@ export async function link(tx: Db, table: PgTable, rows: Record<string, number>[
 export type PersonRow = typeof personTable.$inferSelect;
 export type ExchangeEventRow = typeof exchangeEventTable.$inferSelect;
 
-/** The first row of a query, if any. */
 /**
  * The conflict of an addition or correction whose natural key another row holds: a standing one,
  * or a retracted one where retracted facts count as duplicates. The message names no database
@@ -83,6 +82,7 @@ export function duplicateOf(what: string, row: { id: number; retractedAt: string
   );
 }
 
+/** The first row of a query, if any. */
 export async function exists<T extends { id: number }>(rows: Promise<T[]>): Promise<T | undefined> {
   return (await rows)[0];
 }
