@@ -59,17 +59,21 @@ describe.skipIf(!onPostgres)("prepared statements", () => {
     // mode the first five runs are each planned anew, and on the bench's 10,000 persons every
     // run is (the generic plan, costed for an unknown limit, never looks as cheap).
     const own = await openDatabase({ databaseUrl: fixture.url, poolMax: 1 });
-    const page = () => own.db.query.person.findMany({ columns: { name: true }, orderBy: { name: "asc" }, limit: 3 });
-    const first = await page();
-    for (let run = 0; run < 9; run++) expect(await page()).toEqual(first);
-    const result = await own.db.execute<{ statement: string; generic: number; custom: number }>(
-      sql`select statement, generic_plans::int as generic, custom_plans::int as custom from pg_prepared_statements`,
-    );
-    const list = rowsOf<{ statement: string; generic: number; custom: number }>(result).find((r) =>
-      /from "person".*limit \$1/.test(r.statement),
-    );
-    expect(list).toMatchObject({ custom: 0 });
-    expect(list?.generic).toBeGreaterThanOrEqual(9);
-    await own.close();
+    // Closed whatever the outcome: an open connection would keep the fixture from being dropped.
+    try {
+      const page = () => own.db.query.person.findMany({ columns: { name: true }, orderBy: { name: "asc" }, limit: 3 });
+      const first = await page();
+      for (let run = 0; run < 9; run++) expect(await page()).toEqual(first);
+      const result = await own.db.execute<{ statement: string; generic: number; custom: number }>(
+        sql`select statement, generic_plans::int as generic, custom_plans::int as custom from pg_prepared_statements`,
+      );
+      const list = rowsOf<{ statement: string; generic: number; custom: number }>(result).find((r) =>
+        /from "person".*limit \$1/.test(r.statement),
+      );
+      expect(list).toMatchObject({ custom: 0 });
+      expect(list?.generic).toBeGreaterThanOrEqual(9);
+    } finally {
+      await own.close();
+    }
   });
 });
