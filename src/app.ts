@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { type ExecutionArgs, type ExecutionResult, GraphQLError } from "graphql";
 import type { OperationResult } from "graphql-ws";
 
-import { createYoga, isAsyncIterable, useReadinessCheck } from "graphql-yoga";
+import { createYoga, isAsyncIterable } from "graphql-yoga";
 import { WebSocketServer } from "ws";
 import { ANONYMOUS, resolveViewer } from "./auth.js";
 import { changesOfPage } from "./cache/changes.js";
@@ -36,6 +36,7 @@ import { renderGraphiql, useGraphiql } from "./http/graphiql.js";
 import { GuardedWebSocket } from "./http/guarded-websocket.js";
 import { checkParams, LIMITS, tooManyOperations, useArmor, useExtraRules, useRequestLimits } from "./http/limits.js";
 import { requestIds } from "./http/request-id.js";
+import { useReadiness } from "./http/routes.js";
 import { allowWebSocketOrigin, corsOptions, useCsrfPrevention } from "./http/security.js";
 import { useVariableCost, variableCostErrors } from "./http/variable-cost.js";
 import { serveGraphqlWs } from "./http/ws-server.js";
@@ -135,7 +136,7 @@ export function buildApp({ config, database, log }: AppDeps): App {
     plugins: [
       ids.plugin,
       ...(config.graphiql ? [useGraphiql("/graphql")] : []),
-      useReadinessCheck({ endpoint: "/ready", check: async () => ready && (await availability.check()) }),
+      useReadiness("/ready", async () => ready && (await availability.check())),
       useDashboard(),
       useCsrfPrevention(config.allowedOrigins),
       // Before the limits, which then see the document a hash stands for.

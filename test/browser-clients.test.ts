@@ -152,6 +152,19 @@ describe("CORS", () => {
   });
 });
 
+describe("paths besides /graphql", () => {
+  it("answers /ready on its exact path, with or without a query, and 404 beside it", async () => {
+    const base = open.url.replace("/graphql", "");
+    const responses = await Promise.all(
+      ["/ready", "/ready?probe=1", "/readyz", "/x/ready", "/graphiql/nowhere.js", "/favicon.ico"].map((path) =>
+        fetch(`${base}${path}`),
+      ),
+    );
+    await Promise.all(responses.map((r) => r.arrayBuffer()));
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 404, 404, 404, 204]);
+  });
+});
+
 describe("x-request-id", () => {
   it("is returned on every response, the caller's own when it is a sane token", async () => {
     const base = open.url.replace("/graphql", "");

@@ -109,6 +109,17 @@ describe("unexpected errors", () => {
     expect(logged).toBeDefined();
     expect(JSON.stringify(logged)).toMatch(/relation .*person/);
 
+    // Without an id of its own, the caller gets the one the service made and logged.
+    const plain = await fetch(broken.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ persons(first: 1) { nodes { name } } }" }),
+    });
+    const made = plain.headers.get("x-request-id");
+    await plain.text();
+    expect(made).toMatch(/^[0-9a-f-]{36}$/);
+    expect(broken.logs.some((line) => line.requestId === made && line.level === 50)).toBe(true);
+
     const socket = await RawSocket.open(broken.wsUrl);
     socket.sendJson({ id: "1", type: "subscribe", payload: { query: "{ persons(first: 1) { nodes { name } } }" } });
     const messages = await socket.operation("1");

@@ -5,6 +5,7 @@
 // or a 304 and is answered `private, no-store`.
 import { createHash } from "node:crypto";
 import { isAsyncIterable, type Plugin } from "graphql-yoga";
+import { pathnameOf } from "./routes.js";
 
 const PUBLIC = "public, no-cache";
 const PRIVATE = "private, no-store";
@@ -18,8 +19,8 @@ export function useCachingHeaders(endpoint: string): Plugin {
   // the later onRequest hooks from seeing its request, but not the onResponse hooks.
   const graphql = new WeakSet<Request>();
   return {
-    onRequest({ request, url }) {
-      if (url.pathname === endpoint) graphql.add(request);
+    onRequest({ request }) {
+      if (pathnameOf(request.url) === endpoint) graphql.add(request);
     },
     onResultProcess({ request, result }) {
       if (request.method !== "GET" || request.headers.has("authorization")) return;
@@ -40,8 +41,10 @@ export function useCachingHeaders(endpoint: string): Plugin {
       }
       // The response cache tags what it stores by its own key, which names the request and not
       // the answer: a client could keep an old answer under a tag that a new one then reuses.
-      response.headers.delete("ETag");
-      response.headers.delete("Last-Modified");
+      // Looked up first: a delete makes the headers a Map, which costs Node a header-by-header
+      // write of every response (whatwg-node writes an untouched init object in one writeHead).
+      if (response.headers.has("ETag")) response.headers.delete("ETag");
+      if (response.headers.has("Last-Modified")) response.headers.delete("Last-Modified");
       if (request.method !== "GET") return;
       const tag = tagOfRequest.get(request);
       if (!tag || response.status !== 200) {

@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Plugin } from "graphql-yoga";
+import { pathnameOf } from "./routes.js";
 
 /** The folder holding package.json, however deep this module ends up after a build. */
 function projectRoot(from: string): string {
@@ -59,8 +60,9 @@ const LANDING = `<!doctype html>
 /** Serves `/`, `/favicon.ico` and the dashboard's files; other paths go on to Yoga. */
 export function useDashboard(directory = DASHBOARD_DIR): Plugin {
   return {
-    async onRequest({ request, url, endResponse, fetchAPI }) {
+    async onRequest({ request, endResponse, fetchAPI }) {
       if (request.method !== "GET" && request.method !== "HEAD") return;
+      const path = pathnameOf(request.url);
       const respond = (body: string | Uint8Array | null, status: number, type?: string) =>
         endResponse(
           new fetchAPI.Response(request.method === "HEAD" ? null : (body as BodyInit | null), {
@@ -68,9 +70,9 @@ export function useDashboard(directory = DASHBOARD_DIR): Plugin {
             headers: type ? { ...HEADERS, "content-type": type } : HEADERS,
           }),
         );
-      if (url.pathname === "/") return respond(LANDING, 200, "text/html; charset=utf-8");
-      if (url.pathname === "/favicon.ico") return respond(null, 204);
-      const entry = FILES[url.pathname];
+      if (path === "/") return respond(LANDING, 200, "text/html; charset=utf-8");
+      if (path === "/favicon.ico") return respond(null, 204);
+      const entry = FILES[path];
       if (!entry) return;
       try {
         return respond(await readFile(join(directory, entry.file)), 200, entry.type);

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import type { Plugin } from "graphql-yoga";
+import { pathnameOf } from "./routes.js";
 
 /** Where the assets are served. */
 export const GRAPHIQL_ASSETS = "/graphiql/";
@@ -112,12 +113,13 @@ export function renderGraphiql(options: Record<string, unknown>): string {
 export function useGraphiql(endpoint: string): Plugin {
   let assets: Promise<Map<string, Asset>> | undefined;
   return {
-    onRequest({ request, url, endResponse, fetchAPI }) {
-      if (!url.pathname.startsWith(GRAPHIQL_ASSETS)) return;
+    onRequest({ request, endResponse, fetchAPI }) {
+      const path = pathnameOf(request.url);
+      if (!path.startsWith(GRAPHIQL_ASSETS)) return;
       if (request.method !== "GET" && request.method !== "HEAD") return;
       assets ??= loadAssets();
       return assets.then(async (files) => {
-        const asset = files.get(url.pathname.slice(GRAPHIQL_ASSETS.length));
+        const asset = files.get(path.slice(GRAPHIQL_ASSETS.length));
         if (!asset) return endResponse(new fetchAPI.Response("Not found", { status: 404 }));
         const headers: Record<string, string> = {
           "content-type": asset.type,
@@ -141,7 +143,7 @@ export function useGraphiql(endpoint: string): Plugin {
     },
     onResponse({ request, response }) {
       if (!response.headers.get("content-type")?.startsWith("text/html")) return;
-      if (request.method === "GET" && new URL(request.url).pathname === endpoint) {
+      if (request.method === "GET" && pathnameOf(request.url) === endpoint) {
         response.headers.set("content-security-policy", GRAPHIQL_CSP);
       }
     },

@@ -2,9 +2,13 @@
 // the id that the service's log carries for it. A caller's own id is kept when it is a sane
 // token; otherwise the service makes one.
 import { randomUUID } from "node:crypto";
+import type { ServerResponse } from "node:http";
 import type { Plugin } from "graphql-yoga";
 
 export const REQUEST_ID_HEADER = "x-request-id";
+
+/** What whatwg-node's node:http adapter puts in the server context. */
+type NodeContext = { res?: ServerResponse } | undefined;
 
 /** What a caller may send as its own id: short, and safe to echo and log. */
 const SANE_ID = /^[\w.:@/+=-]{1,100}$/;
@@ -36,8 +40,18 @@ export function requestIds(): RequestIds {
   return {
     of,
     plugin: {
-      onResponse({ request, response }) {
-        response.headers.set(REQUEST_ID_HEADER, of(request));
+      // Over node:http the header goes on the Node response before anything answers, so it is on
+      // every response, and the response's own headers stay untouched: whatwg-node then writes
+      // them in one writeHead instead of header by header. Other servers (yoga.fetch) get it here.
+      onRequest({ request, serverContext }) {
+        const res = (serverContext as NodeContext)?.res;
+        if (res && !res.headersSent) res.setHeader(REQUEST_ID_HEADER, of(request));
+      },
+      // Yoga's own plugins (/health, the GraphiQL page) may answer before onRequest gets here.
+      onResponse({ request, response, serverContext }) {
+        const res = (serverContext as NodeContext)?.res;
+        if (!res) response.headers.set(REQUEST_ID_HEADER, of(request));
+        else if (!res.headersSent && !res.hasHeader(REQUEST_ID_HEADER)) res.setHeader(REQUEST_ID_HEADER, of(request));
       },
     },
   };
