@@ -123,3 +123,41 @@ describe("global ids of no type of ours", () => {
     },
   );
 });
+
+describe("POST bodies", () => {
+  const post = async (body: string | Uint8Array<ArrayBuffer>, type = "application/json") => {
+    const response = await fetch(server.url, { method: "POST", headers: { "content-type": type }, body });
+    return {
+      status: response.status,
+      body: (await response.json()) as { data?: unknown; errors?: { message: string }[] },
+    };
+  };
+  const query = JSON.stringify({ query: "{ __typename }" });
+
+  it("runs a JSON object under every JSON media type Yoga takes", async () => {
+    for (const type of [
+      "application/json",
+      "application/json; charset=utf-8",
+      "application/graphql+json",
+      "application/json, text/plain",
+    ]) {
+      expect(await post(query, type), type).toEqual({ status: 200, body: { data: { __typename: "Query" } } });
+    }
+  });
+
+  it("answers a body that is not a JSON object as Yoga does, with 400 and the reason", async () => {
+    const cases: [string | Uint8Array<ArrayBuffer>, string][] = [
+      ["null", "POST body is expected to be object but received null"],
+      ['"x"', "POST body is expected to be object but received string"],
+      ["123", "POST body is expected to be object but received number"],
+      ["{", "POST body sent invalid JSON."],
+      [new Uint8Array([0xef, 0xbb, 0xbf, ...Buffer.from(query)]), "POST body sent invalid JSON."],
+      [`[${query}]`, "Batching is not supported."],
+    ];
+    for (const [body, message] of cases) {
+      const answer = await post(body);
+      expect(answer.status, String(body)).toBe(400);
+      expect(answer.body.errors?.map((error) => error.message)).toEqual([message]);
+    }
+  });
+});

@@ -1,6 +1,6 @@
 // What one request may cost, the same on every transport: GraphQL Armor's document limits,
 // our own rules for what Armor does not cover, and the byte-level guards of HTTP and graphql-ws.
-import { isUtf8 } from "node:buffer";
+import { Buffer, isUtf8 } from "node:buffer";
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import type { GraphQLArmorRejectCallback } from "@escape.tech/graphql-armor-types";
 import {
@@ -12,7 +12,7 @@ import {
   type SelectionSetNode,
   type ValidationContext,
 } from "graphql";
-import { createGraphQLError, type Plugin } from "graphql-yoga";
+import { createGraphQLError, type GraphQLParams, type Plugin } from "graphql-yoga";
 import { MAX_PAGE_SIZE, pageSizeRule } from "../graphql/pagination.js";
 import { checkContentLength, readBody } from "./body.js";
 
@@ -225,6 +225,26 @@ function invalidUtf8(): GraphQLError {
   });
 }
 
+/** A POST that Yoga's JSON parser takes, matched as Yoga matches it (isPOSTJsonRequest). */
+function isJsonBody(request: Request): boolean {
+  if (request.method !== "POST") return false;
+  const type = request.headers.get("content-type")?.split(",")[0];
+  return (
+    type !== undefined &&
+    ["application/json", "application/graphql+json"].some((json) => type === json || type.startsWith(`${json};`))
+  );
+}
+
+/** The body parsed, when it is a JSON object or array; undefined for anything else. */
+function parseJsonObject(body: Uint8Array): GraphQLParams | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("utf8"));
+    return typeof value === "object" && value !== null ? (value as GraphQLParams) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * HTTP: bodies and query strings must be valid UTF-8 (decoders would silently turn bad bytes
  * into U+FFFD and run something the client did not send), and parameters are checked before
@@ -252,9 +272,17 @@ export function useRequestLimits(): Plugin {
         return;
       }
       if (!requestParser || !request.body) return;
+      const json = isJsonBody(request);
       setRequestParser(async (req) => {
         const body = await readBody(req, LIMITS.bodyBytes);
         if (!isUtf8(body)) throw invalidUtf8();
+        // A JSON object (or array: Yoga refuses batches after this) is what Yoga's own parser
+        // would make of it, without a second Request around the bytes; anything else goes to
+        // that parser, so a bad body gets Yoga's own answer.
+        if (json) {
+          const params = parseJsonObject(body);
+          if (params) return params;
+        }
         return requestParser(new fetchAPI.Request(req.url, { method: req.method, headers: req.headers, body }));
       });
     },
