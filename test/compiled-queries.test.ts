@@ -1,6 +1,7 @@
 // A query runs under graphql-js the first time and as compiled code (graphql-jit) from its second
 // run: a client must not be able to tell which, by the answer, the errors, the status or the SQL.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { SHARED_PATHS } from "../src/graphql/compiled-queries.js";
 import { startServer, TEST_ADMIN_TOKEN, type TestServer } from "./support/server.js";
 
 const compiles = vi.hoisted(() => ({ count: 0 }));
@@ -174,5 +175,84 @@ describe("a query asked again", () => {
     }
     await run({ query: `{ persons(first: 1) { nodes { name } } stats { exchanges } }` });
     expect(compiles.count).toBe(before);
+  });
+});
+
+describe("requests of one compiled operation, which share its response paths", () => {
+  const NESTED = `query Nested($slug: String!) {
+    exchangeEvent(slug: $slug) {
+      name
+      releases { releasedOn person { name sentences { kind termMonths } statements(first: 2) { nodes { text } } } }
+    }
+  }`;
+  const SLUGS = [
+    "2024-08-01-ankara",
+    "2010-07-09-vienna",
+    "2022-04-27-turkiye",
+    "2022-12-08-abu-dhabi",
+    "2025-02-11-fogel-vinnik",
+    "2025-04-10-abu-dhabi",
+  ];
+  const selects = () => server.statements.filter((text) => !FEED.test(text) && /^\s*select/i.test(text)).length;
+
+  /** Each slug's answer, asked alone until it is compiled. */
+  async function alone(): Promise<string[]> {
+    const answers: string[] = [];
+    for (const slug of SLUGS) {
+      for (let i = 0; i < 2; i++) await run({ query: NESTED, variables: { slug } });
+      const { body, sql } = await run({ query: NESTED, variables: { slug } });
+      expect(JSON.parse(body).data.exchangeEvent.releases.length).toBeGreaterThan(0);
+      expect(sql.filter((text) => /^\s*select/i.test(text))).toHaveLength(1);
+      answers.push(body);
+    }
+    return answers;
+  }
+
+  /** Every slug asked at once, three times over: each answer as it was alone, one statement each. */
+  async function together(answers: string[]) {
+    for (let round = 0; round < 3; round++) {
+      server.statements.length = 0;
+      const bodies = await Promise.all(SLUGS.map((slug) => run({ query: NESTED, variables: { slug } })));
+      expect(bodies.map(({ body }) => body)).toEqual(answers);
+      expect(selects()).toBe(SLUGS.length);
+    }
+  }
+
+  it("answers requests in flight together as it answers each alone, in one SQL statement each", async () => {
+    await together(await alone());
+  });
+
+  it("a request that finds its operation's paths full keeps its own, and is answered alike", async () => {
+    const answers = await alone();
+    const cap = SHARED_PATHS.linksPerOperation;
+    SHARED_PATHS.linksPerOperation = 1;
+    try {
+      await together(answers);
+    } finally {
+      SHARED_PATHS.linksPerOperation = cap;
+    }
+  });
+
+  it("one path that finds a different type from one request to the next", async () => {
+    const ids = await fetch(server.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        query: `{ persons(first: 1) { nodes { id } } exchangeEvent(slug: "2024-08-01-ankara") { id } }`,
+      }),
+    }).then((response) => response.json());
+    const query = `query ($id: ID!) { node(id: $id) { __typename
+      ... on Person { name sentences { kind } statements(first: 1) { nodes { text } } }
+      ... on ExchangeEvent { name releases { person { name } } } } }`;
+    const person = { query, variables: { id: ids.data.persons.nodes[0].id } };
+    const exchange = { query, variables: { id: ids.data.exchangeEvent.id } };
+    const asPerson = await run(person);
+    const asExchange = await run(exchange);
+    expect(JSON.parse(asPerson.body).data.node.__typename).toBe("Person");
+    expect(JSON.parse(asExchange.body).data.node.__typename).toBe("ExchangeEvent");
+    for (let i = 0; i < 3; i++) {
+      expect(await run(person)).toEqual(asPerson);
+      expect(await run(exchange)).toEqual(asExchange);
+    }
   });
 });

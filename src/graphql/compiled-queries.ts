@@ -19,36 +19,72 @@ import {
 } from "graphql";
 import { type CompiledQuery, compileQuery, isCompiledQuery } from "graphql-jit";
 import type { Plugin } from "graphql-yoga";
+import { LRUCache } from "lru-cache";
 
 /** What our resolvers find on an `info` that graphql-jit made (see withStablePaths). */
 const JIT_INFO = { compiled: true } as const;
 
 type Link = GraphQLResolveInfo["path"];
 /** An interned link carries the links beneath it itself: a property read, where a WeakMap
- * lookup per level of every resolver's path was a twentieth of a nested read's CPU. */
+ * lookup per level of every resolver's path cost more than anything else interning did. */
 type Interned = Link & { below?: Map<string | number, Interned> };
-/** Per request (context object): the interned first links of response paths (one operation
- * per context: Yoga's batching is off, and subscriptions are never compiled). */
-const roots = new WeakMap<object, Map<string | number, Interned>>();
+/** The interned links of one operation's response paths, and how many there are. */
+type Tree = { roots: Map<string | number, Interned>; links: number };
 
-/** The one link of this request that stands for `path`: equal paths become the same object. */
-function intern(context: object, path: Link): Interned {
-  let table: Map<string | number, Interned> | undefined;
+/**
+ * How many operations keep their paths between requests, and how many links each may hold
+ * before a request that finds it full interns on its own. A page of 100 persons with their
+ * sentences, releases and statements needs about 1,200; a full tree is about 300 KB, so all of
+ * them together stay under 10 MB however many documents clients send.
+ */
+export const SHARED_PATHS = { operations: 32, linksPerOperation: 2_048 };
+
+/**
+ * Interned links are shared by every request of the same compiled operation, so that their
+ * response-path keys (which plugin-drizzle's selection-mapper memoises per link object) are built
+ * once, not once per request, and no request leaves links and keys behind for the collector:
+ * those were the largest cost compiled code still added to a nested read. Sharing is safe
+ * because a link holds only its key and parent, the same for every request, and everything that
+ * keys a cache by a link keeps that cache on the request's context (plugin-drizzle,
+ * selection-mapper, scope-auth) or keys it by the link's keys alone (selection-mapper's path
+ * strings).
+ */
+const sharedTrees = new LRUCache<OperationDefinitionNode, Tree>({ max: SHARED_PATHS.operations });
+/** The tree each request interns into, fixed at its first resolver so that equal paths of one
+ * request are always the same object, whatever the shared trees do meanwhile. */
+const treeOfRequest = new WeakMap<object, Tree>();
+
+function treeFor(context: object, operation: OperationDefinitionNode): Tree {
+  let tree = treeOfRequest.get(context);
+  if (tree !== undefined) return tree;
+  tree = sharedTrees.get(operation);
+  if (tree === undefined) {
+    tree = { roots: new Map(), links: 0 };
+    sharedTrees.set(operation, tree);
+  } else if (tree.links >= SHARED_PATHS.linksPerOperation) {
+    // Full: this request's links are its own, as they were before any were shared.
+    tree = { roots: new Map(), links: 0 };
+  }
+  treeOfRequest.set(context, tree);
+  return tree;
+}
+
+/** The one link of `tree` that stands for `path`: equal paths become the same object. */
+function intern(tree: Tree, path: Link): Interned {
+  let table: Map<string | number, Interned>;
   let prev: Interned | undefined;
   if (path.prev === undefined) {
-    table = roots.get(context);
-    if (table === undefined) {
-      table = new Map();
-      roots.set(context, table);
-    }
+    table = tree.roots;
   } else {
-    prev = intern(context, path.prev);
+    prev = intern(tree, path.prev);
     table = prev.below ??= new Map();
   }
   let link = table.get(path.key);
   if (link === undefined) {
+    // graphql-jit's paths carry no type name (graphql-js's do): a link is its keys alone.
     link = { prev, key: path.key, typename: path.typename };
     table.set(path.key, link);
+    tree.links++;
   }
   return link;
 }
@@ -57,9 +93,9 @@ function intern(context: object, path: Link): Interned {
  * graphql-js hands a field and the fields beneath it the same `info.path` objects, and
  * plugin-drizzle finds what a planned query loaded by that identity. graphql-jit builds a new
  * path for every resolver call, so under it a nested read would fall back to one query per
- * relation. Each resolver that can look a plan up gets the request's interned path instead (its
- * ancestors are interned with it, so they are the objects its parent field was given); under
- * graphql-js nothing changes.
+ * relation. Each resolver that can look a plan up gets the interned path instead (its ancestors
+ * are interned with it, so they are the objects its parent field was given); under graphql-js
+ * nothing changes.
  */
 export function withStablePaths(schema: GraphQLSchema): GraphQLSchema {
   const subscription = schema.getSubscriptionType();
@@ -72,7 +108,7 @@ export function withStablePaths(schema: GraphQLSchema): GraphQLSchema {
       field.resolve = (parent, args, context, info) => {
         // graphql-jit makes a new `info` per call, so changing its path touches nothing shared.
         if ((info as { compiled?: boolean }).compiled) {
-          (info as { path: Link }).path = intern(context as object, info.path);
+          (info as { path: Link }).path = intern(treeFor(context as object, info.operation), info.path);
         }
         return resolve(parent, args, context, info);
       };
