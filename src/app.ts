@@ -34,7 +34,15 @@ import {
 } from "./http/errors.js";
 import { renderGraphiql, useGraphiql } from "./http/graphiql.js";
 import { GuardedWebSocket } from "./http/guarded-websocket.js";
-import { checkParams, LIMITS, tooManyOperations, useArmor, useExtraRules, useRequestLimits } from "./http/limits.js";
+import {
+  checkParams,
+  LIMITS,
+  tooManyOperations,
+  useArmor,
+  useExtraRules,
+  useRequestLimits,
+  useValidationCache,
+} from "./http/limits.js";
 import { requestIds } from "./http/request-id.js";
 import { useReadiness } from "./http/routes.js";
 import { allowWebSocketOrigin, corsOptions, useCsrfPrevention } from "./http/security.js";
@@ -119,6 +127,8 @@ export function buildApp({ config, database, log }: AppDeps): App {
     // Capped in useRequestLimits, which reads the body anyway (src/http/body.ts says why).
     maxRequestBodySize: false,
     batching: false,
+    // Validation results are cached by useValidationCache, which knows the rules never change.
+    parserAndValidationCache: { validationCache: false },
     multipart: false,
     cors: corsOptions(config.allowedOrigins),
     // Never a stack or an original message in a response, whatever NODE_ENV says.
@@ -144,6 +154,7 @@ export function buildApp({ config, database, log }: AppDeps): App {
       useRequestLimits(),
       useExtraRules(),
       useArmor(),
+      useValidationCache(),
       // First of the execution hooks: a refused operation reaches no cache, gate or resolver.
       useVariableCost(),
       useErrorReporting(report),

@@ -189,6 +189,24 @@ describe("hostile documents", () => {
   });
 });
 
+describe("a document's validation is remembered, its refusal too", () => {
+  it.each(["depth bomb", "alias bomb", "fragment cycle", "cost over the limit", "unknown field with suggestions"])(
+    "%s: refused alike every time, and a valid document beside it still runs",
+    async (name) => {
+      const hostile = (CORPUS[name] as (id: string) => Hostile)("again");
+      const body = json({ query: hostile.query, variables: hostile.variables });
+      const headers = { "content-type": "application/json", accept: "application/graphql-response+json" };
+      const answers = [];
+      for (let i = 0; i < 3; i++) answers.push(await send(server.url, { method: "POST", headers, body }));
+      expectRefused(answers[0] as Answer, "POST", hostile.expected);
+      expect(answers.map(({ status, text }) => ({ status, text }))).toEqual(
+        Array(3).fill({ status: answers[0]?.status, text: answers[0]?.text }),
+      );
+      await healthy();
+    },
+  );
+});
+
 describe("page sizes from variables are priced as literals", () => {
   const headers = { "content-type": "application/json", accept: "application/graphql-response+json" };
 

@@ -5,6 +5,7 @@ import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import type { GraphQLArmorRejectCallback } from "@escape.tech/graphql-armor-types";
 import {
   type ASTVisitor,
+  type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   GraphQLError,
@@ -159,6 +160,29 @@ export function useExtraRules(): Plugin {
       addValidationRule(listSizeRule);
       addValidationRule(noReservedAliasesRule);
       addValidationRule(introspectionNestingRule);
+    },
+  };
+}
+
+/**
+ * Validation results by document (Yoga's parse cache hands one object per query text). The
+ * schema and every rule are fixed when the server starts (Armor's, ours above), and none reads
+ * the request, so a document's result is the same for everyone; Armor's and Yoga's after-hooks
+ * still run on it. Yoga's own validation cache (off in app.ts) keys each request by the joined
+ * names of its rules before it looks the document up. Last of the plugins that add rules.
+ */
+export function useValidationCache(): Plugin {
+  const results = new WeakMap<DocumentNode, readonly Error[]>();
+  return {
+    onValidate({ params: { documentAST }, setResult }) {
+      const known = results.get(documentAST);
+      if (known !== undefined) {
+        setResult(known);
+        return;
+      }
+      return ({ result }) => {
+        results.set(documentAST, result);
+      };
     },
   };
 }
