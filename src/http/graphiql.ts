@@ -142,10 +142,9 @@ export function useGraphiql(endpoint: string): Plugin {
       });
     },
     onResponse({ request, response }) {
-      if (!response.headers.get("content-type")?.startsWith("text/html")) return;
-      if (request.method === "GET" && pathnameOf(request.url) === endpoint) {
-        response.headers.set("content-security-policy", GRAPHIQL_CSP);
-      }
+      // The method first: reading a fetch Response's headers costs more than that, on every answer.
+      if (request.method !== "GET" || !response.headers.get("content-type")?.startsWith("text/html")) return;
+      if (pathnameOf(request.url) === endpoint) response.headers.set("content-security-policy", GRAPHIQL_CSP);
     },
   };
 }
