@@ -35,7 +35,9 @@ type Tree = { roots: Map<string | number, Interned>; links: number };
  * How many operations keep their paths between requests, and how many links each may hold
  * before a request that finds it full interns on its own. A page of 100 persons with their
  * sentences, releases and statements needs about 1,200; a full tree is about 300 KB, so all of
- * them together stay under 10 MB however many documents clients send.
+ * them together stay under 10 MB however many documents clients send, plus what a request that
+ * began short of the cap adds past it (no more than its own answer's paths: a request's links
+ * must stay one set from its first resolver to its last).
  */
 export const SHARED_PATHS = { operations: 32, linksPerOperation: 2_048 };
 
@@ -47,7 +49,9 @@ export const SHARED_PATHS = { operations: 32, linksPerOperation: 2_048 };
  * because a link holds only its key and parent, the same for every request, and everything that
  * keys a cache by a link keeps that cache on the request's context (plugin-drizzle,
  * selection-mapper, scope-auth) or keys it by the link's keys alone (selection-mapper's path
- * strings).
+ * strings). Module-level because the resolvers that intern are the schema's, which every app in
+ * the process shares; an operation belongs to one app's compiled program, so apps never share
+ * a tree.
  */
 const sharedTrees = new LRUCache<OperationDefinitionNode, Tree>({ max: SHARED_PATHS.operations });
 /** The tree each request interns into, fixed at its first resolver so that equal paths of one
