@@ -1,6 +1,7 @@
 // What every scenario gets: options, the database target, the data set, progress output, and
 // helpers to run our server or a floor in a child process for the span of one measurement.
 import { encodeGlobalId } from "../src/graphql/global-id.js";
+import { databaseCpuClock } from "./database-cpu.js";
 import type { Dataset } from "./dataset.js";
 import { type Child, type Memory, startChild } from "./ipc.js";
 import type { Options } from "./options.js";
@@ -14,6 +15,8 @@ export type Bench = {
   target: Target;
   dataset: Dataset;
   log(message: string): void;
+  /** PostgreSQL's CPU clock for the bench database in ms, where it can be read (database-cpu.ts). */
+  databaseCpu: (() => number) | undefined;
   /** Our server in a child process: `fn` runs while it is up. */
   withApp<T>(fn: (app: AppChild) => Promise<T>, env?: Record<string, string>): Promise<T>;
   withChild<T>(name: string, args: string[], fn: (child: Child) => Promise<T>): Promise<T>;
@@ -91,7 +94,7 @@ export function createBench(options: Options, target: Target, dataset: Dataset, 
       await child.stop();
     }
   }
-  return { options, target, dataset, log, withApp, withChild };
+  return { options, target, dataset, log, databaseCpu: databaseCpuClock(target), withApp, withChild };
 }
 
 /**

@@ -25,6 +25,8 @@ export type Throughput = {
   non2xx: number;
   /** CPU time the server process spent per request (user + system), when known. */
   cpuMs?: number;
+  /** CPU time PostgreSQL's backends of the bench database spent per request, when known. */
+  dbCpuMs?: number;
   /** Requests the server answered before the measured round. */
   warmupRequests?: number;
 };
@@ -87,7 +89,15 @@ export type Side = {
  */
 export async function compare(
   sides: Side[],
-  opts: { rounds: number; seconds: number; warmup: number; warmupRequests: number; log: (m: string) => void },
+  opts: {
+    rounds: number;
+    seconds: number;
+    warmup: number;
+    warmupRequests: number;
+    log: (m: string) => void;
+    /** The database's CPU clock in ms (database-cpu.ts), where it can be read. */
+    databaseCpu?: (() => number) | undefined;
+  },
 ): Promise<Throughput[]> {
   const results: Throughput[][] = sides.map(() => []);
   const seconds = Math.max(1, Math.round(opts.seconds / opts.rounds));
@@ -102,19 +112,28 @@ export async function compare(
         const warmupRequests = warm.requests + (topUp?.requests ?? 0);
         const warmupFailures = warm.errors + warm.non2xx + (topUp ? topUp.errors + topUp.non2xx : 0);
         const before = await server.call<NodeJS.CpuUsage>("cpu");
+        const dbBefore = opts.databaseCpu?.();
         const measured = await runLoad({ ...load, seconds });
+        const dbAfter = opts.databaseCpu?.();
         const after = await server.call<NodeJS.CpuUsage>("cpu");
         const cpu = after.user + after.system - before.user - before.system;
+        const requests = Math.max(1, measured.requests);
+        // No time at all: the backends were not visible, not free.
+        const dbCpu =
+          dbBefore !== undefined && dbAfter !== undefined && dbAfter > dbBefore ? dbAfter - dbBefore : undefined;
         return {
           ...measured,
           errors: measured.errors + warmupFailures,
-          cpuMs: cpu / 1000 / Math.max(1, measured.requests),
+          cpuMs: cpu / 1000 / requests,
+          ...(dbCpu === undefined ? {} : { dbCpuMs: dbCpu / requests }),
           warmupRequests,
         };
       });
       opts.log(
         `${side.label} · round ${r + 1}/${opts.rounds}: ${Math.round(result.rps)} req/s, p50 ${result.p50} ms, p99 ${result.p99} ms` +
-          `, ${result.cpuMs?.toFixed(2)} CPU ms/req (after ${result.warmupRequests} warm-up requests)` +
+          `, ${result.cpuMs?.toFixed(2)} CPU ms/req` +
+          (result.dbCpuMs === undefined ? "" : `, PostgreSQL ${result.dbCpuMs.toFixed(2)} CPU ms/req`) +
+          ` (after ${result.warmupRequests} warm-up requests)` +
           (result.errors + result.non2xx > 0 ? `, ${result.errors} errors, ${result.non2xx} non-2xx` : ""),
       );
       results[i]?.push(result);
@@ -132,6 +151,9 @@ export async function compare(
       errors: rounds.reduce((sum, t) => sum + t.errors, 0),
       non2xx: rounds.reduce((sum, t) => sum + t.non2xx, 0),
       cpuMs: median(rounds.map((t) => t.cpuMs ?? Number.NaN)),
+      ...(rounds.every((t) => t.dbCpuMs !== undefined)
+        ? { dbCpuMs: median(rounds.map((t) => t.dbCpuMs as number)) }
+        : {}),
     };
   });
 }

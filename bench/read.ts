@@ -22,7 +22,14 @@ export const NESTED_QUERY = `query Nested($slug: String!) {
 
 async function compareSides(bench: Bench, ...sides: Side[]): Promise<Throughput[]> {
   const { rounds, duration, warmup, warmupRequests } = bench.options;
-  return compare(sides, { rounds, seconds: duration, warmup, warmupRequests, log: bench.log });
+  return compare(sides, {
+    rounds,
+    seconds: duration,
+    warmup,
+    warmupRequests,
+    log: bench.log,
+    databaseCpu: bench.databaseCpu,
+  });
 }
 
 function failures(t: Throughput): string | undefined {
@@ -45,7 +52,14 @@ function peerRows(scenario: string, ours: Throughput, peer: Throughput, rps: num
       peer.cpuMs ?? null,
       cpu ? { kind: "max", ratio: cpu } : undefined,
     ),
+    ...databaseCpuRow(scenario, ours, peer),
   ];
+}
+
+/** PostgreSQL's CPU per request on both sides, where the bench can read it (database-cpu.ts). */
+function databaseCpuRow(scenario: string, ours: Throughput, floor: Throughput): ResultRow[] {
+  if (ours.dbCpuMs === undefined || floor.dbCpuMs === undefined) return [];
+  return [row(scenario, "PostgreSQL CPU ms / request", ours.dbCpuMs, floor.dbCpuMs)];
 }
 
 /**
@@ -140,6 +154,7 @@ async function nestedReadOf(bench: Parameters<Scenario>[0], scenario: string, ap
     row(scenario, "p50 ms", ours.p50, floor.p50),
     row(scenario, "p99 ms", ours.p99, floor.p99, { kind: "max", ratio: 2 }),
     row(scenario, "server CPU ms / request", ours.cpuMs ?? null, floor.cpuMs ?? null),
+    ...databaseCpuRow(scenario, ours, floor),
     row(scenario, "SQL statements / request", sqlPerRequest, statements.length),
     // Not a target: how close any server that loads through drizzle can come to the floor.
     row(ceiling, "req/s", drizzleAlone.rps, floor.rps, undefined, failures(drizzleAlone)),
