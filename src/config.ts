@@ -1,4 +1,5 @@
 // The only reader of process.env: every setting typed, defaulted and validated in one place.
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 
 const boolFromEnv = z
@@ -23,7 +24,8 @@ const schema = z.object({
   GRAPHIQL: boolFromEnv.optional(),
   /** Load the built-in reference facts when the database is empty (default on). */
   SEED: boolFromEnv.default(true),
-  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  /** Unset: defaultPoolMax(). */
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).optional(),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   /** Distinct statements prepared per process on PostgreSQL; 0 turns preparing off (PgBouncer in
    * transaction mode before 1.21 cannot keep prepared statements). */
@@ -68,6 +70,17 @@ export type Config = {
   responseCacheSize: number;
 };
 
+/**
+ * PostgreSQL connections per process when DB_POOL_MAX is unset: PostgreSQL's rule of thumb for a
+ * pool, two per core and one more, at most 10 (what postgres.js and pg default to). More
+ * connections than the cores can serve do not answer more requests: each backend wakes for its own
+ * queries, where fewer connections carry several queries per write and per read on each side.
+ * The cores counted are this machine's, which are the database's when it runs beside the service.
+ */
+export function defaultPoolMax(cores = availableParallelism()): number {
+  return Math.min(10, 2 * cores + 1);
+}
+
 /** Reads and validates the environment; throws one error naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
@@ -88,7 +101,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     graphiql: e.GRAPHIQL ?? e.NODE_ENV !== "production",
     seed: e.SEED,
-    dbPoolMax: e.DB_POOL_MAX,
+    dbPoolMax: e.DB_POOL_MAX ?? defaultPoolMax(),
     dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
     dbPreparedStatements: e.DB_PREPARED_STATEMENTS,
     wsKeepaliveMs: e.WS_KEEPALIVE_MS,

@@ -10,7 +10,7 @@ import type { PgAsyncDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import type { Config } from "../config.js";
+import { type Config, defaultPoolMax } from "../config.js";
 import { durableOptions } from "./durable-fs.js";
 import { type DataDirLock, lockDataDir } from "./lock.js";
 import { preparing } from "./prepared.js";
@@ -113,7 +113,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (options.databaseUrl) {
     const timeout = options.statementTimeoutMs ?? 10_000;
     const client = postgres(options.databaseUrl, {
-      max: options.poolMax ?? 10,
+      max: options.poolMax ?? defaultPoolMax(),
       onnotice: () => {},
       connect_timeout: 5,
       idle_timeout: 60,
