@@ -39,6 +39,8 @@ export type Options = {
    */
   client: "protocol" | "library";
   scale: number;
+  /** PostGraphile's pool: pg's default of 10 unless given; ours is DB_POOL_MAX's default. */
+  peerPool: number;
   only: Scenario[];
   /** Write CPU profiles of the server children into this folder. */
   profile: string | undefined;
@@ -47,7 +49,7 @@ export type Options = {
 };
 
 const USAGE = `npm run bench -- [--quick] [--subscribers=N] [--duration=S] [--rounds=N] [--warmup=S] [--warmup-requests=N] [--connections=N]
-  [--events=N] [--client=protocol|library] [--scale=X] [--only=read,cached,list,transport,startup,writes,fanout,fanout-changed,search,corrections] [--profile] [--profile-dir=DIR] [--keep] [--out=FILE]`;
+  [--events=N] [--client=protocol|library] [--scale=X] [--peer-pool=N] [--only=read,cached,list,transport,startup,writes,fanout,fanout-changed,search,corrections] [--profile] [--profile-dir=DIR] [--keep] [--out=FILE]`;
 
 export function parseOptions(argv: string[]): Options {
   const { values } = parseArgs({
@@ -63,6 +65,7 @@ export function parseOptions(argv: string[]): Options {
       events: { type: "string" },
       client: { type: "string" },
       scale: { type: "string" },
+      "peer-pool": { type: "string" },
       only: { type: "string" },
       profile: { type: "boolean", default: false },
       "profile-dir": { type: "string" },
@@ -97,6 +100,7 @@ export function parseOptions(argv: string[]): Options {
     events: Math.round(num(values.events, quick ? 3 : 10, "events")),
     client,
     scale: num(values.scale, 1, "scale"),
+    peerPool: Math.round(num(values["peer-pool"], 10, "peer-pool")),
     only,
     profile: values.profile || values["profile-dir"] ? (values["profile-dir"] ?? "bench/profiles") : undefined,
     keep: values.keep ?? false,

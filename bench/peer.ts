@@ -81,7 +81,7 @@ export function peerSide(
   return {
     label,
     open: (round) =>
-      bench.withChild("postgraphile", [], async (child: Child) => {
+      bench.withChild("postgraphile", [String(bench.options.peerPool)], async (child: Child) => {
         const url = `http://127.0.0.1:${child.ready.port}/graphql`;
         await check(url);
         return round(load(url), child);

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import postgres from "postgres";
+import { loadConfig } from "../src/config.js";
 import { openDatabase } from "../src/db/client.js";
 import { migrate } from "../src/db/migrate.js";
 import { createBench, type Scenario as Run } from "./context.js";
@@ -125,8 +126,11 @@ try {
   mkdirSync(dirname(options.out), { recursive: true });
   writeFileSync(options.out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\n${table(rows)}\n`);
+  // Our children read DB_POOL_MAX from this environment, as the service does.
+  const pools =
+    target.kind === "postgres" ? `; pools: ours ${loadConfig().dbPoolMax}, PostGraphile ${options.peerPool}` : "";
   console.log(
-    `${target.kind}, ${cpus().length} cores, node ${process.version}; each server warmed up ≥ ${options.warmup} s and ≥ ${options.warmupRequests} requests per round; fan-out clients: ${options.client}; ratio = ours / floor; written to ${options.out}`,
+    `${target.kind}, ${cpus().length} cores, node ${process.version}${pools}; each server warmed up ≥ ${options.warmup} s and ≥ ${options.warmupRequests} requests per round; fan-out clients: ${options.client}; ratio = ours / floor; written to ${options.out}`,
   );
 } finally {
   if (options.keep) log(`kept the database: ${JSON.stringify(target)}`);

@@ -1,5 +1,6 @@
 // The peer: PostGraphile v5 (its Amber preset, as its docs start a project) over the same
-// PostgreSQL database, on node:http through grafserv, with a pool as large as ours.
+// PostgreSQL database, on node:http through grafserv, with a pool of the size the bench passes
+// (pg's default of 10 unless `--peer-pool` says otherwise).
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { postgraphile } from "postgraphile";
@@ -11,9 +12,11 @@ import { serveCommands } from "../ipc.js";
 const connectionString = process.env.DATABASE_URL;
 if (!connectionString) throw new Error("PostGraphile runs on PostgreSQL only: DATABASE_URL is unset");
 
+const poolMax = Number(process.argv[2] ?? 10);
+
 const pgl = postgraphile({
   extends: [PostGraphileAmberPreset],
-  pgServices: [makePgService({ connectionString, schemas: ["public"], poolConfig: { max: 10 } })],
+  pgServices: [makePgService({ connectionString, schemas: ["public"], poolConfig: { max: poolMax } })],
   grafserv: { graphqlPath: "/graphql", graphiql: false },
   grafast: { explain: false },
 });
