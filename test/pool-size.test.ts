@@ -4,8 +4,9 @@ import { availableParallelism } from "node:os";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openForCli } from "../src/cli/open.js";
 import { defaultPoolMax, loadConfig } from "../src/config.js";
-import { databaseOptions, openDatabase } from "../src/db/client.js";
+import { type Database, databaseOptions, openDatabase } from "../src/db/client.js";
 import { createTestDatabase, onPostgres, type TestDatabase } from "./support/database.js";
 
 describe("pool size", () => {
@@ -30,31 +31,57 @@ afterAll(async () => {
   await fixture?.drop();
 });
 
+/** The most sessions of `database` running `pg_sleep` at once while it runs `count` of them. */
+async function mostSessionsAt(database: Database, count: number): Promise<number> {
+  const observer = postgres(fixture.url as string, { max: 1, onnotice: () => {} });
+  try {
+    const name = new URL(fixture.url as string).pathname.slice(1);
+    const sleeping = Promise.all(Array.from({ length: count }, () => database.db.execute(sql`select pg_sleep(0.3)`)));
+    let most = 0;
+    let done = false;
+    void sleeping.finally(() => {
+      done = true;
+    });
+    while (!done) {
+      const [row] =
+        await observer`select count(*)::int as n from pg_stat_activity where datname = ${name} and state = 'active' and query like 'select pg_sleep%'`;
+      most = Math.max(most, row?.n ?? 0);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    await sleeping;
+    return most;
+  } finally {
+    await observer.end();
+  }
+}
+
 describe.skipIf(!onPostgres)("pool size on PostgreSQL", () => {
   it("holds at most the default number of sessions when DB_POOL_MAX is unset", async () => {
-    const config = loadConfig({ DATABASE_URL: fixture.url, LOG_LEVEL: "silent" });
-    const database = await openDatabase(databaseOptions(config));
-    const observer = postgres(fixture.url as string, { max: 1, onnotice: () => {} });
+    const database = await openDatabase(
+      databaseOptions(loadConfig({ DATABASE_URL: fixture.url, LOG_LEVEL: "silent" })),
+    );
     try {
-      const name = new URL(fixture.url as string).pathname.slice(1);
       // More sleeps than any default pool: the rest queue for a connection.
-      const sleeping = Promise.all(Array.from({ length: 12 }, () => database.db.execute(sql`select pg_sleep(0.3)`)));
-      let most = 0;
-      let done = false;
-      void sleeping.finally(() => {
-        done = true;
-      });
-      while (!done) {
-        const [row] =
-          await observer`select count(*)::int as n from pg_stat_activity where datname = ${name} and query like 'select pg_sleep%'`;
-        most = Math.max(most, row?.n ?? 0);
-        await new Promise((resolve) => setTimeout(resolve, 30));
-      }
-      await sleeping;
-      expect(most).toBe(defaultPoolMax());
+      expect(await mostSessionsAt(database, 12)).toBe(defaultPoolMax());
     } finally {
-      await observer.end();
       await database.close();
+    }
+  });
+
+  it("keeps the CLIs within DB_POOL_MAX too", async () => {
+    const config = loadConfig({ DATABASE_URL: fixture.url, LOG_LEVEL: "silent", DB_POOL_MAX: "2" });
+    const migrating = await openForCli(config);
+    try {
+      expect(await mostSessionsAt(migrating, 6)).toBe(2);
+    } finally {
+      await migrating.close();
+    }
+    // A CLI's own smaller cap (the token CLI uses one connection) still holds.
+    const tokens = await openForCli(config, 1);
+    try {
+      expect(await mostSessionsAt(tokens, 3)).toBe(1);
+    } finally {
+      await tokens.close();
     }
   });
 });

@@ -6,10 +6,14 @@ import { DataDirLockedError, LOCKED_EXIT_CODE } from "../db/lock.js";
 import { migrate } from "../db/migrate.js";
 import { CliExit } from "./io.js";
 
+/** At most DB_POOL_MAX connections (or its default), and at most `poolMax` when a CLI needs fewer. */
 export async function openForCli(config: Config, poolMax?: number): Promise<Database> {
   let database: Database;
   try {
-    database = await openDatabase({ ...databaseOptions(config), poolMax });
+    database = await openDatabase({
+      ...databaseOptions(config),
+      poolMax: Math.min(poolMax ?? config.dbPoolMax, config.dbPoolMax),
+    });
   } catch (error) {
     if (!(error instanceof DataDirLockedError)) throw error;
     throw new CliExit(LOCKED_EXIT_CODE, error.message);
