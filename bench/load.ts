@@ -83,8 +83,11 @@ export type Side = {
 };
 
 /**
- * Alternates the two sides for `rounds` rounds of `seconds / rounds` each (with a warm-up after
- * every start), so that a burst of load from elsewhere on the machine hits both rather than one.
+ * Alternates the sides for `rounds` rounds of `seconds / rounds` each (with a warm-up after every
+ * start), so that a burst of load from elsewhere on the machine hits both rather than one. Each
+ * round starts with the next side (ours first in round 1, the other first in round 2…): the first
+ * side of a scenario also runs first after the previous scenario or the data load, while
+ * PostgreSQL and the page cache are still settling, and that should not always be the same side.
  * Requests/s come from the totals; p50 and p99 are the medians of the rounds'.
  */
 export async function compare(
@@ -102,7 +105,9 @@ export async function compare(
   const results: Throughput[][] = sides.map(() => []);
   const seconds = Math.max(1, Math.round(opts.seconds / opts.rounds));
   for (let r = 0; r < opts.rounds; r++) {
-    for (const [i, side] of sides.entries()) {
+    for (let k = 0; k < sides.length; k++) {
+      const i = (r + k) % sides.length;
+      const side = sides[i] as Side;
       const result = await side.open(async (load, server) => {
         // At least `warmup` seconds and at least `warmupRequests` requests (within a time limit),
         // the same for every side. A side that fails while warming up shows it in the round.
