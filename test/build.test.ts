@@ -1,7 +1,7 @@
 // `npm start` runs the built bundle (src/cli/build.ts → dist/server/main.js), not the sources:
 // it must find its migrations and the reference facts from there, answer, and stop cleanly.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -34,5 +34,19 @@ describe("the built service", () => {
     });
     expect(await response.json()).toEqual({ data: { persons: { nodes: [{ name: "Vadim Krasikov" }] } } });
     expect(await service.stop()).toBe(0);
+  });
+
+  it("rebuilds without deleting what others keep in dist/ (the bench's own bundle)", () => {
+    const theirs = join("dist", "bench-probe", "kept.txt");
+    mkdirSync(join("dist", "bench-probe"), { recursive: true });
+    writeFileSync(theirs, "not the build's");
+    try {
+      execFileSync(process.execPath, ["src/cli/build.ts"], { stdio: "pipe" });
+      expect(existsSync(theirs)).toBe(true);
+      expect(existsSync(join("dist", "server", "main.js"))).toBe(true);
+      expect(existsSync(join("dist", "data", "reference-facts.json"))).toBe(true);
+    } finally {
+      rmSync(join("dist", "bench-probe"), { recursive: true, force: true });
+    }
   });
 });

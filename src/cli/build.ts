@@ -37,7 +37,9 @@ const built = mtime(stamp);
 if (process.argv.includes("--if-stale") && built >= newest) process.exit(0);
 
 const started = performance.now();
-rmSync(dist, { recursive: true, force: true });
+// Only what this build writes: dist/ holds others' output too (the bench builds dist/bench/ and
+// runs this build with --if-stale partway through, while its own bundle is in use).
+for (const owned of ["server", "data"]) rmSync(join(dist, owned), { recursive: true, force: true });
 await build(serverBundle(join(src, "main.ts"), join(dist, "server", "main.js")));
 // Read at run time by path (src/facts/seed.ts: ../data/), not imported.
 mkdirSync(join(dist, "data"), { recursive: true });
