@@ -1,6 +1,7 @@
 // HTTP caching of GET queries, with the response cache on and off: a public answer has a strong
 // ETag and `public, no-cache`; If-None-Match with the current tag gets a 304; a changed answer a
 // new tag; a request with credentials never an ETag or a 304, and `private, no-store`.
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MUTATIONS } from "./support/admin.js";
 import { startServer, TEST_ADMIN_TOKEN, type TestServer } from "./support/server.js";
@@ -47,8 +48,13 @@ describe.each([
     expect(first.headers.get("cache-control")).toBe("public, no-cache");
     expect(first.headers.get("vary")).toMatch(/Authorization/);
     expect(first.headers.get("last-modified")).toBeNull();
-    const body = await first.json();
-    expect(body.data.exchangeEvents.totalCount).toBe(written);
+    // The tag names the bytes sent: a SHA-256 of the body, so any copy of it can be checked.
+    const text = await first.text();
+    expect(tag).toBe(`"${createHash("sha256").update(text).digest("base64url")}"`);
+    expect(JSON.parse(text).data.exchangeEvents.totalCount).toBe(written);
+    const repeated = await get();
+    expect(repeated.headers.get("etag")).toBe(tag);
+    expect(await repeated.text()).toBe(text);
 
     const again = await get({ "if-none-match": tag });
     expect(again.status).toBe(304);

@@ -1,18 +1,22 @@
-// HTTP caching of GET queries. A public answer carries a strong ETag (a hash of its data, so equal
-// answers get equal tags on every instance) and `Cache-Control: public, no-cache`: any cache may
+// HTTP caching of GET queries. A public answer carries a strong ETag (a hash of the bytes sent, so
+// equal answers get equal tags on every instance) and `Cache-Control: public, no-cache`: any cache may
 // keep it but must revalidate before each use, which costs a 304 without a body and never serves
 // an answer older than the database. A request with an Authorization header never gets an ETag
 // or a 304 and is answered `private, no-store`.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { isAsyncIterable, type Plugin } from "graphql-yoga";
 import { pathnameOf } from "./routes.js";
 
 const PUBLIC = "public, no-cache";
+
+/** A result with the serialiser Yoga uses in place of JSON.stringify (graphql-yoga's stringify.js). */
+type Stringifiable = { stringify?: (value: unknown) => string };
 const PRIVATE = "private, no-store";
 
 /** For responses of the GraphQL endpoint only; other pages set their own. */
 export function useCachingHeaders(endpoint: string): Plugin {
-  /** Each answer's tag, computed once per answer object (a cached answer is served many times). */
+  /** Each answer's tag, computed once per answer object: a cached answer is served many times, as
+   * the same object with the same text. */
   const tagOfData = new WeakMap<object, string>();
   const tagOfRequest = new WeakMap<Request, string>();
   // Marked as they arrive: a plugin that answers in onRequest (GraphiQL's files, /ready) keeps
@@ -22,16 +26,27 @@ export function useCachingHeaders(endpoint: string): Plugin {
     onRequest({ request }) {
       if (pathnameOf(request.url) === endpoint) graphql.add(request);
     },
-    onResultProcess({ request, result }) {
+    onResultProcess({ request, result, setResult }) {
       if (request.method !== "GET" || request.headers.has("authorization")) return;
       if (isAsyncIterable(result) || Array.isArray(result)) return;
       if (result.errors?.length || !result.data || typeof result.data !== "object") return;
-      let tag = tagOfData.get(result.data);
-      if (!tag) {
-        tag = `"${createHash("sha256").update(JSON.stringify(result.data)).digest("base64url")}"`;
-        tagOfData.set(result.data, tag);
-      }
-      tagOfRequest.set(request, tag);
+      const data = result.data;
+      // Yoga serialises the answer through the result's `stringify` when it has one: the tag is
+      // made from that very text, not from a second serialisation of the data.
+      const stringify = (result as Stringifiable).stringify ?? JSON.stringify;
+      setResult({
+        ...result,
+        stringify: (value: unknown) => {
+          const body = stringify(value);
+          let tag = tagOfData.get(data);
+          if (!tag) {
+            tag = `"${hash("sha256", body, "base64url")}"`;
+            tagOfData.set(data, tag);
+          }
+          tagOfRequest.set(request, tag);
+          return body;
+        },
+      } as typeof result);
     },
     onResponse({ request, response, setResponse, fetchAPI }) {
       if (!graphql.has(request)) return;
