@@ -8,10 +8,10 @@ import { isAsyncIterable, type Plugin } from "graphql-yoga";
 import { pathnameOf } from "./routes.js";
 
 const PUBLIC = "public, no-cache";
+const PRIVATE = "private, no-store";
 
 /** A result with the serialiser Yoga uses in place of JSON.stringify (graphql-yoga's stringify.js). */
 type Stringifiable = { stringify?: (value: unknown) => string };
-const PRIVATE = "private, no-store";
 
 /** For responses of the GraphQL endpoint only; other pages set their own. */
 export function useCachingHeaders(endpoint: string): Plugin {
