@@ -85,6 +85,16 @@ describe.each([
     expect(post.headers.get("cache-control")).toBe("private, no-store");
   });
 
+  it("tags no event stream: its text is not the JSON answer's, and a 304 would end it unread", async () => {
+    const tag = (await get()).headers.get("etag") as string;
+    const stream = await get({ accept: "text/event-stream", "if-none-match": tag });
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    expect(stream.headers.get("etag")).toBeNull();
+    expect(stream.headers.get("cache-control")).toBe("no-store");
+    expect(await stream.text()).toContain('"exchangeEvents"');
+  });
+
   it("tags no answer with errors, and no POST", async () => {
     const failed = await get({}, `{ auditLog(first: 1) { totalCount } }`);
     expect(failed.headers.get("etag")).toBeNull();

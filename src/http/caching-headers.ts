@@ -9,6 +9,8 @@ import { pathnameOf } from "./routes.js";
 
 const PUBLIC = "public, no-cache";
 const PRIVATE = "private, no-store";
+/** The media types of an answer sent whole, as one JSON document. */
+const JSON_ANSWER = /^application\/(graphql-response\+)?json\b/;
 
 /** A result with the serialiser Yoga uses in place of JSON.stringify (graphql-yoga's stringify.js). */
 type Stringifiable = { stringify?: (value: unknown) => string };
@@ -61,7 +63,9 @@ export function useCachingHeaders(endpoint: string): Plugin {
       if (response.headers.has("ETag")) response.headers.delete("ETag");
       if (response.headers.has("Last-Modified")) response.headers.delete("Last-Modified");
       if (request.method !== "GET") return;
-      const tag = tagOfRequest.get(request);
+      // Only a JSON answer: an event stream's text is not the answer's JSON (and it is made after
+      // this runs), and a 304 to a stream would end it unread.
+      const tag = JSON_ANSWER.test(response.headers.get("content-type") ?? "") ? tagOfRequest.get(request) : undefined;
       if (!tag || response.status !== 200) {
         response.headers.set("Cache-Control", "no-store");
         return;
