@@ -1,5 +1,6 @@
 // A query runs under graphql-js the first time and as compiled code (graphql-jit) from its second
 // run: a client must not be able to tell which, by the answer, the errors, the status or the SQL.
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { SHARED_PATHS } from "../src/graphql/compiled-queries.js";
 import { startServer, TEST_ADMIN_TOKEN, type TestServer } from "./support/server.js";
@@ -253,6 +254,65 @@ describe("requests of one compiled operation, which share its response paths", (
     for (let i = 0; i < 3; i++) {
       expect(await run(person)).toEqual(asPerson);
       expect(await run(exchange)).toEqual(asExchange);
+    }
+  });
+});
+
+describe("a fault in the service's own data", () => {
+  let faulty: TestServer;
+  beforeAll(async () => {
+    faulty = await startServer({ env: { RESPONSE_CACHE_SIZE: "0" }, logs: true });
+    // What no write of the service makes, as a hand edit or a bad migration might leave it: a
+    // null in a non-null field, and a date no scalar can serialise.
+    await faulty.database.db.execute(sql`alter table exchange_event alter column name drop not null`);
+    await faulty.database.db.execute(sql`update exchange_event set name = null where slug = '2024-08-01-ankara'`);
+    await faulty.database.db.execute(
+      sql`update exchange_event set occurred_on = 'infinity' where slug = '2010-07-09-vienna'`,
+    );
+  });
+  afterAll(() => faulty?.close());
+
+  it.each([
+    [
+      "a null in a non-null field",
+      "2024-08-01-ankara",
+      "name",
+      "Cannot return null for non-nullable field ExchangeEvent.name.",
+    ],
+    [
+      "a leaf its scalar cannot serialise",
+      "2010-07-09-vienna",
+      "occurredOn",
+      "Value is not a valid LocalDate: infinity",
+    ],
+  ])("%s is masked and logged alike whether the query runs compiled or not", async (_name, slug, field, logged) => {
+    const query = `{ exchangeEvent(slug: "${slug}") { slug ${field} } }`;
+    const ask = async () => {
+      const before = faulty.logs.length;
+      const response = await fetch(faulty.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query }),
+      });
+      const logs = faulty.logs.slice(before).filter((line) => line.msg === "unexpected error");
+      return { status: response.status, body: await response.text(), logs };
+    };
+    const compiledBefore = compiles.count;
+    const runs = [await ask(), await ask(), await ask()];
+    expect(compiles.count - compiledBefore).toBe(1);
+    const first = runs[0] as Awaited<ReturnType<typeof ask>>;
+    expect(JSON.parse(first.body)).toMatchObject({
+      data: { exchangeEvent: null },
+      errors: [
+        { message: "Unexpected error.", path: ["exchangeEvent", field], extensions: { code: "INTERNAL_SERVER_ERROR" } },
+      ],
+    });
+    for (const run of runs) {
+      expect({ status: run.status, body: run.body }).toEqual({ status: first.status, body: first.body });
+      // The operator learns what went wrong, and where, on every run.
+      expect(run.logs.map((line) => [line.path, (line.err as { message: string }).message])).toEqual([
+        [["exchangeEvent", field], logged],
+      ]);
     }
   });
 });

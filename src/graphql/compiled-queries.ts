@@ -133,13 +133,23 @@ function positionOf(body: string, { line, column }: { line: number; column: numb
   return start + column - 1;
 }
 
+/**
+ * graphql-jit reports some errors by message alone, where Yoga's executor has an Error behind
+ * them. It throws a GraphQLError, which the client sees, for a value of the wrong object type
+ * and for a list that is not one. For a null in a non-null field and a leaf its scalar cannot
+ * serialise it throws a plain Error, which the masking turns into "Unexpected error." and the
+ * log records: those get the same plain Error here.
+ */
+const SHOWN_BY_EXECUTOR = /^(Expected Iterable, |Expected value of type "|Abstract type |Runtime Object type )/;
+
 /** graphql-jit's errors have a read-only `extensions` (the masking after them adds a code) and
  * locations without AST nodes, which Yoga drops: the same error as graphql-js's instead. */
 function asGraphqlJsError(error: GraphQLError, document: DocumentNode): GraphQLError {
   const source = document.loc?.source;
   return new GraphQLError(error.message, {
     path: error.path,
-    originalError: error.originalError ?? undefined,
+    originalError:
+      error.originalError ?? (SHOWN_BY_EXECUTOR.test(error.message) ? undefined : new Error(error.message)),
     extensions: error.extensions,
     ...(source && error.locations
       ? { source, positions: error.locations.map((location) => positionOf(source.body, location)) }
