@@ -80,7 +80,10 @@ export type AppDeps = { config: Config; database: Database; log: Logger };
 export function buildApp({ config, database, log }: AppDeps): App {
   const { db } = database;
   let ready = true;
-  const responseCache = config.responseCacheSize > 0 ? new ResponseCache(config.responseCacheSize) : undefined;
+  const responseCache =
+    config.responseCacheSize > 0
+      ? new ResponseCache(config.responseCacheSize, config.responseCacheMaxBytes)
+      : undefined;
   const availability = watchAvailability(database, {
     onChange: (up) => {
       // Cut off from the database, this process may miss other instances' writes: start afresh.

@@ -44,6 +44,13 @@ const schema = z.object({
   SEARCH_CONCURRENCY: z.coerce.number().int().min(1).max(200).optional(),
   /** Public answers kept by the response cache (least recently used go first); 0 turns it off. */
   RESPONSE_CACHE_SIZE: z.coerce.number().int().min(0).max(1_000_000).default(1000),
+  /** Heap the response cache's answers may hold in all; one answer at most a tenth of it. */
+  RESPONSE_CACHE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(10_240)
+    .max(2 ** 40)
+    .default(128 * 1024 * 1024),
 });
 
 export type Config = {
@@ -68,6 +75,7 @@ export type Config = {
   /** Undefined: 1 on PGlite (one query at a time anyway), a quarter of the pool on PostgreSQL. */
   searchConcurrency: number | undefined;
   responseCacheSize: number;
+  responseCacheMaxBytes: number;
 };
 
 /**
@@ -113,5 +121,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     feedPollMs: e.FEED_POLL_MS,
     searchConcurrency: e.SEARCH_CONCURRENCY,
     responseCacheSize: e.RESPONSE_CACHE_SIZE,
+    responseCacheMaxBytes: e.RESPONSE_CACHE_MAX_BYTES,
   };
 }

@@ -218,6 +218,56 @@ describe("the response cache's size", () => {
     }
   });
 
+  describe("in bytes", () => {
+    // About 9,050 characters of JSON and key: 108,600 bytes as the cache counts them (12 each).
+    const description = "A long account of the exchange. ".repeat(280);
+    /** The same answer under as many cache keys as there are operation names. */
+    const described = (n: number) => `query Q${n} { exchangeEvent(slug: "2021-01-01-long") { description } }`;
+    const withLongAnswer = async (maxBytes: number) => {
+      const s = await startServer({ env: { RESPONSE_CACHE_MAX_BYTES: String(maxBytes) } });
+      const { source } = await references(s);
+      await mutate(s, "addExchangeEvent", {
+        input: {
+          slug: "2021-01-01-long",
+          name: "A long one",
+          occurredOn: "2021-01-01",
+          description,
+          sourceIds: [source],
+        },
+      });
+      expect((await s.gql(described(0))).data).toEqual({ exchangeEvent: { description } });
+      return s;
+    };
+
+    it("is bounded: past RESPONSE_CACHE_MAX_BYTES the least recently used answer is run again", async () => {
+      // Room for ten such answers (and 1,000 by count); one may take 110,000 bytes.
+      const s = await withLongAnswer(1_100_000);
+      try {
+        for (let n = 1; n <= 12; n++) await s.gql(described(n));
+        expect((await sqlOf(s, () => s.gql(described(12)))).sql).toBe(0);
+        expect((await sqlOf(s, () => s.gql(described(3)))).sql).toBe(0);
+        expect((await sqlOf(s, () => s.gql(described(1)))).sql).toBeGreaterThan(0);
+      } finally {
+        await s.close();
+      }
+    });
+
+    it("keeps no answer larger than a tenth of RESPONSE_CACHE_MAX_BYTES, and still the small ones", async () => {
+      // One answer may take 100,000 bytes.
+      const s = await withLongAnswer(1_000_000);
+      try {
+        await s.gql(described(1));
+        const again = await sqlOf(s, () => s.gql(described(1)));
+        expect(again.result.data).toEqual({ exchangeEvent: { description } });
+        expect(again.sql).toBeGreaterThan(0);
+        await ankara(s);
+        expect((await sqlOf(s, () => ankara(s))).sql).toBe(0);
+      } finally {
+        await s.close();
+      }
+    });
+  });
+
   it("is off with RESPONSE_CACHE_SIZE=0", async () => {
     const off = await startServer({ seed: false, env: { RESPONSE_CACHE_SIZE: "0" } });
     try {
