@@ -50,7 +50,7 @@ const schema = z.object({
     .int()
     .min(10_240)
     .max(2 ** 40)
-    .default(128 * 1024 * 1024),
+    .default(64 * 1024 * 1024),
 });
 
 export type Config = {

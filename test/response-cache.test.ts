@@ -219,7 +219,7 @@ describe("the response cache's size", () => {
   });
 
   describe("in bytes", () => {
-    // About 9,050 characters of JSON and key: 108,600 bytes as the cache counts them (12 each).
+    // About 9,050 characters of JSON and key: 63,350 bytes as the cache counts them (7 each).
     const description = "A long account of the exchange. ".repeat(280);
     /** The same answer under as many cache keys as there are operation names. */
     const described = (n: number) => `query Q${n} { exchangeEvent(slug: "2021-01-01-long") { description } }`;
@@ -240,8 +240,8 @@ describe("the response cache's size", () => {
     };
 
     it("is bounded: past RESPONSE_CACHE_MAX_BYTES the least recently used answer is run again", async () => {
-      // Room for ten such answers (and 1,000 by count); one may take 110,000 bytes.
-      const s = await withLongAnswer(1_100_000);
+      // Room for ten such answers (and 1,000 by count); one may take 65,000 bytes.
+      const s = await withLongAnswer(650_000);
       try {
         for (let n = 1; n <= 12; n++) await s.gql(described(n));
         expect((await sqlOf(s, () => s.gql(described(12)))).sql).toBe(0);
@@ -253,8 +253,8 @@ describe("the response cache's size", () => {
     });
 
     it("keeps no answer larger than a tenth of RESPONSE_CACHE_MAX_BYTES, and still the small ones", async () => {
-      // One answer may take 100,000 bytes.
-      const s = await withLongAnswer(1_000_000);
+      // One answer may take 60,000 bytes.
+      const s = await withLongAnswer(600_000);
       try {
         await s.gql(described(1));
         const again = await sqlOf(s, () => s.gql(described(1)));
