@@ -2,8 +2,8 @@
 // the cache shows in the SQL the database ran for it. Writes reach the cache two ways: the
 // writing instance drops what a mutation changed before it answers, and every instance drops
 // what each feed event announces before its subscribers get that event.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addRelease } from "../src/facts/write.js";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { addRelease, correctFact } from "../src/facts/write.js";
 import { encodeCursor } from "../src/feed/cursor.js";
 import { feedHead } from "../src/feed/read.js";
 import { idOf } from "../src/graphql/global-id.js";
@@ -156,6 +156,23 @@ describe("a write through this instance", () => {
     expect((await deaf.gql(query)).data?.exchangeEvent).toEqual({ name: "Cache test exchange" });
   });
 
+  it("drops the answers holding a sentence a new release ends", async () => {
+    const query = `query ($id: ID!) { node(id: $id) { ... on Sentence { releases { releasedOn } } } }`;
+    const { id } = refs.seleznevSentence;
+    const before = (await deaf.gql(query, { id })).data?.node.releases.length;
+    await mutate(deaf, "addRelease", {
+      input: {
+        personId: refs.seleznev,
+        sentenceId: id,
+        releasedOn: "2025-06-02",
+        fromCountry: "US",
+        toCountry: "RU",
+        sourceIds: [refs.source],
+      },
+    });
+    expect((await deaf.gql(query, { id })).data?.node.releases).toHaveLength(before + 1);
+  });
+
   it("drops the answers holding a person it changed", async () => {
     const query = `query ($id: ID!) { node(id: $id) { ... on Person { name description } } }`;
     await deaf.gql(query, { id: refs.krasikov });
@@ -165,6 +182,31 @@ describe("a write through this instance", () => {
 });
 
 describe("a write announced by the feed", () => {
+  it("drops the answers holding a source another instance corrected, and no other source's", async () => {
+    const query = `query ($id: ID!) { node(id: $id) { ... on Source { title } } }`;
+    const source = (n: number) =>
+      mutate(server, "addSource", {
+        input: { url: `https://example.org/cache-source-${n}`, publisher: "Cache Wire", title: `Source ${n}` },
+      });
+    const [corrected, other] = [await source(1), await source(2)];
+    await server.gql(query, { id: corrected });
+    await server.gql(query, { id: other });
+    // Corrected straight through src/facts, as another instance would.
+    await correctFact(server.database.db, "source", idOf(corrected, "Source"), { title: "Retitled" }, "cache-test", {
+      reason: "a test",
+    });
+    await vi.waitFor(
+      async () => expect((await server.gql(query, { id: corrected })).data?.node.title).toBe("Retitled"),
+      {
+        timeout: 10_000,
+        interval: 50,
+      },
+    );
+    const kept = await sqlOf(server, () => server.gql(query, { id: other }));
+    expect(kept.result.data?.node.title).toBe("Source 2");
+    expect(kept.sql).toBe(0);
+  });
+
   it("is dropped before this instance's subscribers hear of it", async () => {
     // Written straight through src/facts, as another instance or the import command would.
     const write = (n: number) =>
@@ -219,7 +261,7 @@ describe("the response cache's size", () => {
   });
 
   describe("in bytes", () => {
-    // About 9,050 characters of JSON and key: 63,350 bytes as the cache counts them (7 each).
+    // About 9,050 characters of JSON and key: 45,250 bytes as the cache counts them (5 each).
     const description = "A long account of the exchange. ".repeat(280);
     /** The same answer under as many cache keys as there are operation names. */
     const described = (n: number) => `query Q${n} { exchangeEvent(slug: "2021-01-01-long") { description } }`;
@@ -240,8 +282,8 @@ describe("the response cache's size", () => {
     };
 
     it("is bounded: past RESPONSE_CACHE_MAX_BYTES the least recently used answer is run again", async () => {
-      // Room for ten such answers (and 1,000 by count); one may take 65,000 bytes.
-      const s = await withLongAnswer(650_000);
+      // Room for ten such answers (and 1,000 by count); one may take 46,000 bytes.
+      const s = await withLongAnswer(460_000);
       try {
         for (let n = 1; n <= 12; n++) await s.gql(described(n));
         expect((await sqlOf(s, () => s.gql(described(12)))).sql).toBe(0);
@@ -253,8 +295,8 @@ describe("the response cache's size", () => {
     });
 
     it("keeps no answer larger than a tenth of RESPONSE_CACHE_MAX_BYTES, and still the small ones", async () => {
-      // One answer may take 60,000 bytes.
-      const s = await withLongAnswer(600_000);
+      // One answer may take 44,000 bytes.
+      const s = await withLongAnswer(440_000);
       try {
         await s.gql(described(1));
         const again = await sqlOf(s, () => s.gql(described(1)));

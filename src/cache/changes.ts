@@ -25,7 +25,16 @@ export type Change =
   | { kind: "changed"; typename: "Person" | "Source" | "ExchangeEvent"; id: number }
   | { kind: "unknown" };
 
-const entity = (typename: string, id: number): Entity => ({ typename, id: encodeGlobalId(typename, id) });
+/**
+ * The types whose objects a write drops answers by: objects that existed before it. A new
+ * object's id is in no answer stored before the write (a lookup of it then found nothing, which
+ * files the answer as a list answer), and an answer that holds it was read after the write. The
+ * store indexes answers by these ids only (response-cache.ts).
+ */
+export const DROPPED_BY_ID = new Set(["Person", "Source", "ExchangeEvent", "Sentence"] as const);
+type DroppedById = typeof DROPPED_BY_ID extends Set<infer T> ? T : never;
+
+const entity = (typename: DroppedById, id: number): Entity => ({ typename, id: encodeGlobalId(typename, id) });
 
 export function invalidationOf(change: Change): Invalidation {
   switch (change.kind) {
@@ -33,7 +42,6 @@ export function invalidationOf(change: Change): Invalidation {
       return {
         all: false,
         entities: [
-          entity("Release", change.id),
           entity("Person", change.personId),
           ...(change.exchangeId == null ? [] : [entity("ExchangeEvent", change.exchangeId)]),
           ...(change.sentenceId == null ? [] : [entity("Sentence", change.sentenceId)]),
@@ -43,14 +51,13 @@ export function invalidationOf(change: Change): Invalidation {
       return {
         all: false,
         entities: [
-          entity("Statement", change.id),
           entity("Person", change.speakerId),
           ...change.subjectIds.map((id) => entity("Person", id)),
           ...(change.exchangeId == null ? [] : [entity("ExchangeEvent", change.exchangeId)]),
         ],
       };
     case "addedSentence":
-      return { all: false, entities: [entity("Sentence", change.id), entity("Person", change.personId)] };
+      return { all: false, entities: [entity("Person", change.personId)] };
     case "changed":
       return { all: false, entities: [entity(change.typename, change.id)] };
     default:
