@@ -32,6 +32,15 @@ export const cachedRead: Scenario = async (bench) => {
     throw new Error(`cache-on answers differ from cache-off answers: ${JSON.stringify(on[0]).slice(0, 300)}`);
   }
 
+  // What the cache keeps: the heap (after full collections) once every slug has been asked
+  // for, with the cache on and with it off.
+  const heapAfterEverySlug = (env: Record<string, string>) =>
+    bench.withApp(async (app) => {
+      for (const slug of slugs) await app.gql(NESTED_QUERY, { slug });
+      return (await app.stats()).heapUsed / 2 ** 20;
+    }, env);
+  const [heapOn, heapOff] = [await heapAfterEverySlug(cacheOn), await heapAfterEverySlug(cacheOff)];
+
   const peer: Side[] =
     bench.target.kind === "postgres"
       ? [
@@ -76,6 +85,7 @@ export const cachedRead: Scenario = async (bench) => {
     row(scenario, "p50 ms", cached.p50, uncached.p50),
     row(scenario, "p99 ms", cached.p99, uncached.p99),
     row(scenario, "server CPU ms / request", cached.cpuMs ?? null, uncached.cpuMs ?? null),
+    row(scenario, "JS heap after every slug once, MiB", heapOn, heapOff),
     ...(theirs
       ? [
           row(
