@@ -189,6 +189,9 @@ describe("a write announced by the feed", () => {
         input: { url: `https://example.org/cache-source-${n}`, publisher: "Cache Wire", title: `Source ${n}` },
       });
     const [corrected, other] = [await source(1), await source(2)];
+    // The feed announces the two additions too, each dropping its own source's answers: past them.
+    const head = await feedHead(server.database.db);
+    await vi.waitFor(() => expect(server.app.feed.position).toBeGreaterThanOrEqual(head), { timeout: 10_000 });
     await server.gql(query, { id: corrected });
     await server.gql(query, { id: other });
     // Corrected straight through src/facts, as another instance would.
