@@ -37,6 +37,7 @@ import { GuardedWebSocket } from "./http/guarded-websocket.js";
 import {
   checkParams,
   LIMITS,
+  parseCaches,
   tooManyOperations,
   useArmor,
   useExtraRules,
@@ -131,7 +132,7 @@ export function buildApp({ config, database, log }: AppDeps): App {
     maxRequestBodySize: false,
     batching: false,
     // Validation results are cached by useValidationCache, which knows the rules never change.
-    parserAndValidationCache: { validationCache: false },
+    parserAndValidationCache: { validationCache: false, ...parseCaches() },
     multipart: false,
     cors: corsOptions(config.allowedOrigins),
     // Never a stack or an original message in a response, whatever NODE_ENV says.

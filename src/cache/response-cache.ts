@@ -14,8 +14,10 @@ import { type Change, DROPPED_BY_ID, type Entity, invalidationOf } from "./chang
 const LOOKUPS = new Set(["node", "nodes", "exchangeEvent", "__typename"]);
 /** Filed under this pseudo-type, list answers are dropped together (no GraphQL name has a '#'). */
 const LISTS = { typename: "#lists" };
-/** Documents whose class is remembered; past this the memo starts again. */
-const MEMO_LIMIT = 2000;
+/** Documents whose class is remembered, and their text in all: a document longer than a tenth
+ * of that is filed as a list answer without being parsed (which is always safe: any write drops
+ * list answers), so that no one document can take the memo. */
+const MEMO = { documents: 2000, chars: 4 * 1024 * 1024 };
 
 type Result = Parameters<Cache["set"]>[1];
 
@@ -106,7 +108,11 @@ export class ResponseCache implements Cache {
   #epoch = 0;
   readonly #startedAt = new WeakMap<object, number>();
   readonly #reported = new WeakSet<object>();
-  readonly #classOf = new Map<string, "E" | "L">();
+  readonly #classOf = new LRUCache<string, "E" | "L">({
+    max: MEMO.documents,
+    maxSize: MEMO.chars,
+    sizeCalculation: (_class, text) => Math.max(1, text.length),
+  });
 
   /** `max` answers, holding about `maxBytes` of heap in all (BYTES_PER_CHAR). */
   constructor(max: number, maxBytes: number) {
@@ -173,10 +179,10 @@ export class ResponseCache implements Cache {
   }
 
   #documentClass(documentString: string): "E" | "L" {
+    if (documentString.length > MEMO.chars / 10) return "L";
     let known = this.#classOf.get(documentString);
     if (known === undefined) {
       known = classify(documentString);
-      if (this.#classOf.size >= MEMO_LIMIT) this.#classOf.clear();
       this.#classOf.set(documentString, known);
     }
     return known;

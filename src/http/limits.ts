@@ -14,6 +14,7 @@ import {
   type ValidationContext,
 } from "graphql";
 import { createGraphQLError, type GraphQLParams, type Plugin } from "graphql-yoga";
+import { LRUCache } from "lru-cache";
 import { MAX_PAGE_SIZE, pageSizeRule } from "../graphql/pagination.js";
 import { checkContentLength, readBody } from "./body.js";
 
@@ -43,6 +44,26 @@ export const LIMITS = {
    * `fields { type { fields { type … } } }` cycle that Armor skips with ignoreIntrospection. */
   introspectionListNesting: 3,
 } as const;
+
+/**
+ * Yoga's caches of parsed documents and of parse errors, keyed by the document's text. Yoga's own
+ * keep 1,024 entries each whatever their size, and a document made of one long string literal
+ * passes the token limit at up to the body limit: 1,024 of them pinned a GB. These keep as many
+ * entries for as long, and at most `bytes` each, counting 70 bytes per character of the text (a
+ * dense document and its syntax tree took 69; one long literal, 1). A document over a tenth of
+ * that is parsed again each time it comes.
+ */
+export function parseCaches(bytes = 32 * 1024 * 1024) {
+  const cache = <T extends object>() =>
+    new LRUCache<string, T>({
+      max: 1024,
+      ttl: 60 * 60 * 1000,
+      maxSize: bytes,
+      maxEntrySize: Math.floor(bytes / 10),
+      sizeCalculation: (_value, text) => Math.max(1, text.length * 70),
+    });
+  return { documentCache: cache<DocumentNode>(), errorCache: cache<object>() };
+}
 
 /** Armor's rules report to the validation context instead of throwing, so a rejected document
  * is an ordinary validation error (HTTP 400; a graphql-ws `error` message) next to the others. */
