@@ -88,4 +88,47 @@ describe.skipIf(!onPostgres)("the response cache on two server processes", () =>
       await subscriber.close();
     }
   });
+
+  it("drops what a retraction through one changed, on both, before the other's subscribers hear of it", async () => {
+    const [a, b] = services as [Service, Service];
+    const slug = `1950-01-01-test-${world.tag}`;
+    const exchangeId = encodeGlobalId("ExchangeEvent", world.exchangeId);
+    // Without the releases' persons, so that only the exchange itself can drop the answer.
+    const count = async (service: Service) =>
+      (await gql(service, `query ($slug: String!) { exchangeEvent(slug: $slug) { releaseCount } }`, { slug })).data
+        ?.exchangeEvent.releaseCount;
+    const ids: string[] = (
+      await gql(
+        a,
+        `query ($id: ID!) { releases(exchangeId: $id, first: 10) { nodes { id } } }`,
+        { id: exchangeId },
+        true,
+      )
+    ).data?.releases.nodes.map((node: { id: string }) => node.id);
+    expect(ids.length).toBe(world.persons.length);
+    const after = encodeCursor(await feedHead(testDb.database.db));
+    const subscriber: Subscriber = wsSubscribe(
+      b.wsUrl,
+      `subscription ($after: String) { releaseChanged(after: $after) { cursor } }`,
+      { after },
+    );
+    try {
+      for (const [i, id] of ids.entries()) {
+        const standing = ids.length - i;
+        expect([await count(a), await count(b)]).toEqual([standing, standing]);
+        const onB = subscriber.until((r) => r.length === i + 1).then(() => count(b));
+        const retracted = await gql(
+          a,
+          `mutation ($id: ID!) { result: retractRelease(id: $id, reason: "a cache test") { __typename } }`,
+          { id },
+          true,
+        );
+        expect(retracted.data?.result.__typename).toBe("Release");
+        expect(await count(a)).toBe(standing - 1);
+        expect(await onB).toBe(standing - 1);
+      }
+    } finally {
+      await subscriber.close();
+    }
+  });
 });

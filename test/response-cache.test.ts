@@ -3,11 +3,11 @@
 // writing instance drops what a mutation changed before it answers, and every instance drops
 // what each feed event announces before its subscribers get that event.
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { addRelease, correctFact } from "../src/facts/write.js";
+import { addRelease, correctFact, retract } from "../src/facts/write.js";
 import { encodeCursor } from "../src/feed/cursor.js";
 import { feedHead } from "../src/feed/read.js";
-import { idOf } from "../src/graphql/global-id.js";
-import { MUTATIONS, type References, references } from "./support/admin.js";
+import { encodeGlobalId, idOf } from "../src/graphql/global-id.js";
+import { MUTATIONS, RESULT, type References, references } from "./support/admin.js";
 import { startServer, TEST_ADMIN_TOKEN, type TestServer } from "./support/server.js";
 import { wsSubscribe } from "./support/subscribers.js";
 
@@ -68,6 +68,23 @@ async function release(s: TestServer, inAnkara: boolean) {
 }
 
 const ankara = (s: TestServer) => s.gql(NESTED, { slug: "2024-08-01-ankara" });
+const exchange = (s: TestServer, slug: string) => s.gql(NESTED, { slug });
+/** Without the releases' persons, so that only the exchange itself can drop it. */
+const releaseCount = async (s: TestServer, slug: string) =>
+  (await s.gql(`query ($slug: String!) { exchangeEvent(slug: $slug) { releaseCount } }`, { slug })).data?.exchangeEvent
+    .releaseCount;
+
+const UPDATE_RELEASE = `mutation ($id: ID!, $input: UpdateReleaseInput!) {
+  result: updateRelease(id: $id, input: $input, reason: "a cache test") { ${RESULT} }
+}`;
+const RETRACT_RELEASE = `mutation ($id: ID!) { result: retractRelease(id: $id, reason: "a cache test") { ${RESULT} } }`;
+const RELEASE_NOTE = `query ($id: ID!) { node(id: $id) { ... on Release { note } } }`;
+
+/** A correction or retraction through the API, checked to have succeeded. */
+async function change(s: TestServer, document: string, variables: Record<string, unknown>) {
+  const response = await s.gql<{ result: { __typename: string } }>(document, variables, ADMIN);
+  expect(response.data?.result.__typename, JSON.stringify(response)).toBe("Release");
+}
 
 describe("the response cache", () => {
   it("answers a repeated anonymous read without SQL, and the same bytes", async () => {
@@ -173,6 +190,29 @@ describe("a write through this instance", () => {
     expect((await deaf.gql(query, { id })).data?.node.releases).toHaveLength(before + 1);
   });
 
+  it("drops the answers of both exchanges a corrected release moved between, and keeps a third's", async () => {
+    const [from, to, third] = ["2024-08-01-ankara", "2022-04-27-turkiye", "2010-07-09-vienna"];
+    const id = await release(deaf, true);
+    const counts = [await releaseCount(deaf, from), await releaseCount(deaf, to)];
+    await exchange(deaf, third);
+    const toId = (await deaf.gql(`{ exchangeEvent(slug: "${to}") { id } }`)).data?.exchangeEvent.id;
+    await change(deaf, UPDATE_RELEASE, { id, input: { exchangeId: toId } });
+    expect([await releaseCount(deaf, from), await releaseCount(deaf, to)]).toEqual([counts[0] - 1, counts[1] + 1]);
+    const kept = await sqlOf(deaf, () => exchange(deaf, third));
+    expect(kept.result.data?.exchangeEvent.name).toBeTruthy();
+    expect(kept.sql).toBe(0);
+  });
+
+  it("drops a release looked up by id once it is corrected, and its exchange's once it is retracted", async () => {
+    const id = await release(deaf, true);
+    expect((await deaf.gql(RELEASE_NOTE, { id })).data?.node.note).toBeNull();
+    await change(deaf, UPDATE_RELEASE, { id, input: { note: "Corrected by the cache test." } });
+    expect((await deaf.gql(RELEASE_NOTE, { id })).data?.node.note).toBe("Corrected by the cache test.");
+    const before = await releaseCount(deaf, "2024-08-01-ankara");
+    await change(deaf, RETRACT_RELEASE, { id });
+    expect(await releaseCount(deaf, "2024-08-01-ankara")).toBe(before - 1);
+  });
+
   it("drops the answers holding a person it changed", async () => {
     const query = `query ($id: ID!) { node(id: $id) { ... on Person { name description } } }`;
     await deaf.gql(query, { id: refs.krasikov });
@@ -208,6 +248,58 @@ describe("a write announced by the feed", () => {
     const kept = await sqlOf(server, () => server.gql(query, { id: other }));
     expect(kept.result.data?.node.title).toBe("Source 2");
     expect(kept.sql).toBe(0);
+  });
+
+  it("drops the answers of the exchanges and the release another instance corrected or retracted, and no others", async () => {
+    const [from, to, third] = ["2025-02-11-fogel-vinnik", "2025-04-10-abu-dhabi", "2022-12-08-abu-dhabi"];
+    const written = await addRelease(
+      server.database.db,
+      {
+        personId: idOf(refs.krasikov, "Person"),
+        exchangeId: idOf(
+          (await server.gql(`{ exchangeEvent(slug: "${from}") { id } }`)).data?.exchangeEvent.id,
+          "ExchangeEvent",
+        ),
+        releasedOn: "2025-08-01",
+        fromCountry: "US",
+        sourceIds: [idOf(refs.source, "Source")],
+      },
+      "cache-test",
+    );
+    const id = encodeGlobalId("Release", written.id);
+    const head = await feedHead(server.database.db);
+    await vi.waitFor(() => expect(server.app.feed.position).toBeGreaterThanOrEqual(head), { timeout: 10_000 });
+    const counts = [await releaseCount(server, from), await releaseCount(server, to)];
+    await exchange(server, third);
+    await server.gql(RELEASE_NOTE, { id });
+    const toId = (await server.gql(`{ exchangeEvent(slug: "${to}") { id } }`)).data?.exchangeEvent.id;
+    // Straight through src/facts, as another instance would.
+    await correctFact(
+      server.database.db,
+      "release",
+      written.id,
+      { exchangeId: idOf(toId, "ExchangeEvent"), note: "Moved" },
+      "cache-test",
+      {
+        reason: "a test",
+      },
+    );
+    await vi.waitFor(
+      async () =>
+        expect([await releaseCount(server, from), await releaseCount(server, to)]).toEqual([
+          counts[0] - 1,
+          counts[1] + 1,
+        ]),
+      { timeout: 10_000, interval: 50 },
+    );
+    expect((await server.gql(RELEASE_NOTE, { id })).data?.node.note).toBe("Moved");
+    const kept = await sqlOf(server, () => exchange(server, third));
+    expect(kept.sql).toBe(0);
+    await retract(server.database.db, "release", written.id, { reason: "a test" }, "cache-test");
+    await vi.waitFor(async () => expect(await releaseCount(server, to)).toBe(counts[1]), {
+      timeout: 10_000,
+      interval: 50,
+    });
   });
 
   it("is dropped before this instance's subscribers hear of it", async () => {

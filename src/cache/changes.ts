@@ -3,6 +3,7 @@
 // lists, counts, stats, search, a lookup that found nothing). An entity answer depends only on
 // the objects it contains and on their nested lists, so a new fact reaches it only through the
 // objects the fact links to; a list answer can change with any new or changed fact.
+import type { FactKindName } from "../facts/history.js";
 import type { FeedPage } from "../feed/read.js";
 import { encodeGlobalId } from "../graphql/global-id.js";
 
@@ -15,15 +16,30 @@ export type Invalidation = { all: true } | { all: false; entities: Entity[] };
 /**
  * A write, as the writer (a mutation) or the feed describes it. `added*` are additions, whose
  * links are known from the new row; `changed` is an addition or an in-place change of that
- * object's own fields. Anything else (a change that can move a fact from one parent to another,
- * a retraction, a merge, a kind we do not know) is `unknown` and drops everything.
+ * object's own fields. `touched` is a correction or retraction of one fact, with the objects it
+ * linked to before and after (a correction can move a release from one exchange to another).
+ * Anything else (a merge, a kind we do not know) is `unknown` and drops everything.
  */
 export type Change =
   | { kind: "addedRelease"; id: number; personId: number; exchangeId: number | null; sentenceId: number | null }
   | { kind: "addedStatement"; id: number; speakerId: number; subjectIds: number[]; exchangeId: number | null }
   | { kind: "addedSentence"; id: number; personId: number }
   | { kind: "changed"; typename: "Person" | "Source" | "ExchangeEvent"; id: number }
+  | Touched
   | { kind: "unknown" };
+
+/** The GraphQL types of facts. */
+export type FactTypename = "Person" | "Source" | "ExchangeEvent" | "Sentence" | "Release" | "Statement";
+
+/** A fact corrected or retracted, and the persons, exchanges and sentences it named before or after. */
+export type Touched = {
+  kind: "touched";
+  typename: FactTypename;
+  id: number;
+  persons: number[];
+  exchanges: number[];
+  sentences: number[];
+};
 
 /**
  * The types whose objects a write drops answers by: objects that existed before it. A new
@@ -35,6 +51,50 @@ export const DROPPED_BY_ID = new Set(["Person", "Source", "ExchangeEvent", "Sent
 type DroppedById = typeof DROPPED_BY_ID extends Set<infer T> ? T : never;
 
 const entity = (typename: DroppedById, id: number): Entity => ({ typename, id: encodeGlobalId(typename, id) });
+
+/**
+ * A fact itself, when a correction or retraction touches it. Releases and statements are in no
+ * index but that of answers to `node` and `nodes` (response-cache.ts): everywhere else they are
+ * nested under a person, exchange or sentence that they name, and are dropped by that.
+ */
+const itself = (typename: FactTypename, id: number): Entity => ({ typename, id: encodeGlobalId(typename, id) });
+
+/** Ids of the facts a fact's values (as fact_values records them) name: the fields that link. */
+const LINKS = {
+  persons: ["personId", "speakerId", "subjectIds"],
+  exchanges: ["exchangeId"],
+  sentences: ["sentenceId"],
+} as const;
+
+/**
+ * A correction or retraction of a fact, from its values before and after (either may be absent: a
+ * retraction leaves them as they were). Every object it can appear under is one these name: a
+ * Source lists no facts, and every other link is a column or link table of the fact itself.
+ */
+export function touched(
+  typename: FactTypename,
+  id: number,
+  ...versions: (Record<string, unknown> | undefined)[]
+): Touched {
+  const ids = (fields: readonly string[]) => [
+    ...new Set(
+      versions.flatMap((values) =>
+        fields.flatMap((field) => {
+          const value = values?.[field];
+          return (Array.isArray(value) ? value : [value]).filter((v) => v != null).map(Number);
+        }),
+      ),
+    ),
+  ];
+  return {
+    kind: "touched",
+    typename,
+    id,
+    persons: ids(LINKS.persons),
+    exchanges: ids(LINKS.exchanges),
+    sentences: ids(LINKS.sentences),
+  };
+}
 
 export function invalidationOf(change: Change): Invalidation {
   switch (change.kind) {
@@ -60,6 +120,16 @@ export function invalidationOf(change: Change): Invalidation {
       return { all: false, entities: [entity("Person", change.personId)] };
     case "changed":
       return { all: false, entities: [entity(change.typename, change.id)] };
+    case "touched":
+      return {
+        all: false,
+        entities: [
+          itself(change.typename, change.id),
+          ...change.persons.map((id) => entity("Person", id)),
+          ...change.exchanges.map((id) => entity("ExchangeEvent", id)),
+          ...change.sentences.map((id) => entity("Sentence", id)),
+        ],
+      };
     default:
       return { all: true };
   }
@@ -72,6 +142,16 @@ const IN_PLACE: Record<string, "Person" | "Source" | "ExchangeEvent"> = {
   exchangeEvent: "ExchangeEvent",
 };
 
+/** The GraphQL type of each kind of fact. */
+export const FACT_TYPES: Record<FactKindName, FactTypename> = {
+  person: "Person",
+  source: "Source",
+  exchangeEvent: "ExchangeEvent",
+  sentence: "Sentence",
+  release: "Release",
+  statement: "Statement",
+};
+
 /** A feed item as this mapping reads it: the fields every kind of item has, or will have. */
 type Announced = {
   kind: string;
@@ -82,13 +162,15 @@ type Announced = {
   statement?: { id: number; speakerId: number; exchangeId: number | null };
   subjectIds?: number[];
   values?: Record<string, unknown>;
+  /** The values of the version before this one (none for an addition). */
+  before?: Record<string, unknown>;
 };
 
 /**
- * The changes a page of the feed announces. Only an addition of a release or statement is
- * dropped by its links (from the row the page carries); a correction can move a fact away from
- * parents that the new row no longer names, and a retraction or merge changes lists and counts
- * that hold no id of it, so those drop everything, as does a kind this mapping does not know.
+ * The changes a page of the feed announces. An addition of a release or statement is dropped by
+ * its links (from the row the page carries), a correction or retraction by the links of its
+ * versions before and after it (`touched`). A merge, a change without its version before, and a
+ * kind this mapping does not know drop everything.
  */
 export function changesOfPage(page: FeedPage): Change[] {
   return page.items.map((item) => changeOf(item as Announced));
@@ -106,8 +188,16 @@ function changeOf(item: Announced): Change {
     return { kind: "addedStatement", id, speakerId, exchangeId, subjectIds: subjectIds.map(Number) };
   }
   const typename = IN_PLACE[item.kind];
-  if (typename && item.id !== undefined && (change === "ADDED" || change === "UPDATED")) {
+  if (typename && item.id !== undefined && change === "ADDED") {
     return { kind: "changed", typename, id: item.id };
+  }
+  const fact = FACT_TYPES[item.kind as FactKindName] as FactTypename | undefined;
+  if (fact && item.id !== undefined && item.values) {
+    // A new sentence: its own id is in no answer yet, its person's is.
+    if (change === "ADDED" && fact === "Sentence") return touched(fact, item.id, item.values);
+    if ((change === "UPDATED" || change === "RETRACTED") && item.before) {
+      return touched(fact, item.id, item.before, item.values);
+    }
   }
   return { kind: "unknown" };
 }

@@ -12,6 +12,8 @@ import { type Change, DROPPED_BY_ID, type Entity, invalidationOf } from "./chang
 
 /** Root fields that look one object up by key: an answer made only of these is an entity answer. */
 const LOOKUPS = new Set(["node", "nodes", "exchangeEvent", "__typename"]);
+/** Lookups that can find a fact of any type, a release or statement too (see `indexed`). */
+const ANY_TYPE = new Set(["node", "nodes"]);
 /** Filed under this pseudo-type, list answers are dropped together (no GraphQL name has a '#'). */
 const LISTS = { typename: "#lists" };
 /** Documents whose class is remembered, and their text in all: a document longer than a tenth
@@ -46,7 +48,7 @@ class AnswerStore {
   constructor(
     max: number,
     maxBytes: number,
-    private readonly indexed: (typename: string, id: string | number | undefined) => boolean,
+    private readonly indexed: (key: string, typename: string, id: string | number | undefined) => boolean,
   ) {
     this.#answers = new LRUCache<string, Result>({
       max,
@@ -73,7 +75,7 @@ class AnswerStore {
     if (!this.#answers.has(key)) return;
     const ids = new Set<string>();
     for (const { typename, id } of entities) {
-      if (this.indexed(typename, id ?? undefined)) ids.add(id == null ? typename : `${typename}:${id}`);
+      if (this.indexed(key, typename, id ?? undefined)) ids.add(id == null ? typename : `${typename}:${id}`);
     }
     this.#entitiesOf.set(key, [...ids]);
     for (const id of ids) {
@@ -108,7 +110,7 @@ export class ResponseCache implements Cache {
   #epoch = 0;
   readonly #startedAt = new WeakMap<object, number>();
   readonly #reported = new WeakSet<object>();
-  readonly #classOf = new LRUCache<string, "E" | "L">({
+  readonly #classOf = new LRUCache<string, AnswerClass>({
     max: MEMO.documents,
     maxSize: MEMO.chars,
     sizeCalculation: (_class, text) => Math.max(1, text.length),
@@ -121,7 +123,7 @@ export class ResponseCache implements Cache {
     this.#store = new AnswerStore(max, maxBytes, indexed);
   }
 
-  /** `E:` or `L:` (the answer's class), then a SHA-256 of what the answer depends on. */
+  /** `E:`, `N:` or `L:` (the answer's class), then a SHA-256 of what the answer depends on. */
   key(documentString: unknown, operationName: unknown, variables: unknown): string {
     // Runs before Yoga checks the parameters: a malformed one must reach that check (a 400).
     const hash = createHash("sha256")
@@ -178,7 +180,7 @@ export class ResponseCache implements Cache {
     return this.#reported.has(context);
   }
 
-  #documentClass(documentString: string): "E" | "L" {
+  #documentClass(documentString: string): AnswerClass {
     if (documentString.length > MEMO.chars / 10) return "L";
     let known = this.#classOf.get(documentString);
     if (known === undefined) {
@@ -189,13 +191,21 @@ export class ResponseCache implements Cache {
   }
 }
 
-/** What a write drops answers by (see `apply`): the list answers, and objects of DROPPED_BY_ID. */
-function indexed(typename: string, id: string | number | undefined): boolean {
-  return id === undefined ? typename === LISTS.typename : (DROPPED_BY_ID as ReadonlySet<string>).has(typename);
+/**
+ * What a write drops answers by (see `apply`): the list answers, and objects of DROPPED_BY_ID;
+ * in an answer to `node` or `nodes`, every object, since the object looked up may be a release
+ * or statement that no indexed object holds.
+ */
+function indexed(key: string, typename: string, id: string | number | undefined): boolean {
+  if (id === undefined) return typename === LISTS.typename;
+  return key.startsWith("N:") || (DROPPED_BY_ID as ReadonlySet<string>).has(typename);
 }
 
-/** "E" when every root field of every query in the document is a lookup by key. */
-function classify(documentString: string): "E" | "L" {
+/** "E": entity answer; "N": one that looks up by `node` or `nodes`; "L": list answer. */
+type AnswerClass = "E" | "N" | "L";
+
+/** "E" or "N" when every root field of every query in the document is a lookup by key. */
+function classify(documentString: string): AnswerClass {
   let document: DocumentNode;
   try {
     document = parse(documentString, { noLocation: true });
@@ -207,9 +217,13 @@ function classify(documentString: string): "E" | "L" {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition.selectionSet);
   }
   const seen = new Set<string>();
+  let anyType = false;
   const onlyLookups = (set: SelectionSetNode): boolean =>
     set.selections.every((selection) => {
-      if (selection.kind === Kind.FIELD) return LOOKUPS.has(selection.name.value);
+      if (selection.kind === Kind.FIELD) {
+        anyType ||= ANY_TYPE.has(selection.name.value);
+        return LOOKUPS.has(selection.name.value);
+      }
       if (selection.kind === Kind.INLINE_FRAGMENT) return onlyLookups(selection.selectionSet);
       const name = selection.name.value;
       if (seen.has(name)) return true;
@@ -221,7 +235,7 @@ function classify(documentString: string): "E" | "L" {
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
     if (definition.operation !== "query" || !onlyLookups(definition.selectionSet)) return "L";
   }
-  return "E";
+  return anyType ? "N" : "E";
 }
 
 /** A lookup that found nothing can find something after any write: such answers are list answers. */

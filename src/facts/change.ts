@@ -182,7 +182,12 @@ export type ChangeOptions = {
   /** updatePerson predates corrections: its reason may be left out. */
   reasonOptional?: boolean;
   merging?: Merging;
+  /** Told the fact's values before and after, once the change is recorded (not when nothing changed). */
+  recorded?: Recorded;
 };
+
+/** What a change recorded: the fact's values before and after it (the same for a retraction). */
+export type Recorded = (before: FactValues, after: FactValues) => void;
 
 /**
  * Corrects a fact: the patch's fields replace the stored ones (null clears one, a list replaces
@@ -241,6 +246,7 @@ export async function updateFact<Row>(
       await writeAudit(tx, { actor, action: `update${spec.typename}`, kind: spec.kind, id, reason, before, after });
       await appendFeedEvent(tx, spec.kind, id, "UPDATED", version);
       const [row] = await tx.select().from(spec.table).where(eq(spec.table.id, id));
+      options.recorded?.(before, after);
       return row as Row;
     })
     .catch((error: unknown) => {
@@ -293,6 +299,7 @@ export async function retractFact<Row>(
   raw: { reason: string; sourceIds?: number[] | null | undefined; expectedVersion?: number | null | undefined },
   actor: Actor,
   dependents: Dependents,
+  recorded?: Recorded,
 ): Promise<Row> {
   const reason = requireReason(raw.reason) as string;
   const sourceIds = [...new Set(raw.sourceIds ?? [])];
@@ -330,6 +337,7 @@ export async function retractFact<Row>(
     });
     await appendFeedEvent(tx, spec.kind, id, "RETRACTED", version);
     const [row] = await tx.select().from(spec.table).where(eq(spec.table.id, id));
+    recorded?.(values, values);
     return row as Row;
   });
 }

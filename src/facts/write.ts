@@ -2,7 +2,7 @@
 // write, version, audit and append to the feed, all in one transaction (src/facts/change.ts).
 // One module per kind of fact; this one gathers them for callers.
 import type { Db } from "../db/client.js";
-import { type ChangeOptions, retractFact, updateFact } from "./change.js";
+import { type ChangeOptions, type Recorded, retractFact, updateFact } from "./change.js";
 import type { FactKindName } from "./history.js";
 import { FACT_KINDS } from "./kinds.js";
 import type { Actor } from "./support.js";
@@ -34,7 +34,8 @@ export function retract<Row>(
   id: number,
   input: { reason: string; sourceIds?: number[] | null | undefined; expectedVersion?: number | null | undefined },
   actor: Actor,
+  recorded?: Recorded,
 ): Promise<Row> {
   const { spec, dependents } = FACT_KINDS[kind];
-  return retractFact<Row>(db, spec, id, input, actor, dependents);
+  return retractFact<Row>(db, spec, id, input, actor, dependents, recorded);
 }

@@ -1,7 +1,9 @@
 // Corrections, retractions and merges: update…, retract… for each kind of fact, and
 // mergePersons. Thin resolvers over src/facts (change.ts, merge.ts), like the add mutations.
 import type { ObjectRef } from "@pothos/core";
-import type { FactKindName } from "../facts/history.js";
+import { FACT_TYPES, touched } from "../cache/changes.js";
+import type { Recorded } from "../facts/change.js";
+import type { FactKindName, FactValues } from "../facts/history.js";
 import { FACT_KINDS } from "../facts/kinds.js";
 import { correctFact, mergePersons, retract } from "../facts/write.js";
 import { builder, type Types } from "./builder.js";
@@ -39,6 +41,20 @@ function patchOf(input: Record<string, unknown>, ids: IdDecoder): Record<string,
     else patch[field] = value;
   }
   return patch;
+}
+
+/**
+ * The values a correction or retraction recorded, for this instance's response cache: it drops
+ * what they named before and after (none when the correction changed nothing, so only the fact).
+ */
+function recordedValues(): { recorded: Recorded; values: FactValues[] } {
+  const seen: { recorded: Recorded; values: FactValues[] } = {
+    values: [],
+    recorded: (before, after) => {
+      seen.values = [before, after];
+    },
+  };
+  return seen;
 }
 
 const EXPECTED_VERSION =
@@ -91,6 +107,7 @@ for (const m of MUTATIONS) {
         const id = ids.one(String(args.id), typename, ["id"]);
         const patch = patchOf(args.input as Record<string, unknown>, ids);
         ids.check();
+        const seen = recordedValues();
         await write(
           ctx,
           typename,
@@ -99,8 +116,9 @@ for (const m of MUTATIONS) {
               reason: args.reason as string | null | undefined,
               expectedVersion: args.expectedVersion as number | null | undefined,
               reasonOptional: m.reasonOptional ?? false,
+              recorded: seen.recorded,
             }),
-          () => ({ kind: "unknown" }),
+          () => touched(FACT_TYPES[m.kind], id, ...seen.values),
         );
         return readBack(ctx, m.kind, query, id);
       },
@@ -135,6 +153,7 @@ for (const m of MUTATIONS) {
         const id = ids.one(String(args.id), typename, ["id"]);
         const sourceIds = ids.many(args.sourceIds as string[] | null | undefined, "Source", "sourceIds");
         ids.check();
+        const seen = recordedValues();
         await write(
           ctx,
           typename,
@@ -149,8 +168,9 @@ for (const m of MUTATIONS) {
                 expectedVersion: args.expectedVersion as number | null | undefined,
               },
               actorOf(ctx),
+              seen.recorded,
             ),
-          () => ({ kind: "unknown" }),
+          () => touched(FACT_TYPES[m.kind], id, ...seen.values),
         );
         return readBack(ctx, m.kind, query, id);
       },
