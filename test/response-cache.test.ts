@@ -213,6 +213,29 @@ describe("a write through this instance", () => {
     expect(await releaseCount(deaf, "2024-08-01-ankara")).toBe(before - 1);
   });
 
+  it("keeps every answer when the write is refused, and drops everything for a mutation that does not say what it wrote", async () => {
+    const id = await release(deaf, true);
+    await exchange(deaf, "2024-08-01-ankara");
+    const refused = await deaf.gql<{ result: { __typename: string } }>(
+      UPDATE_RELEASE,
+      { id, input: { fromCountry: "ZZ" } },
+      ADMIN,
+    );
+    expect(refused.data?.result.__typename).toBe("ValidationError");
+    expect((await sqlOf(deaf, () => exchange(deaf, "2024-08-01-ankara"))).sql).toBe(0);
+    // A refused field beside one that reports nothing (an API key's creation): everything goes.
+    const both = await deaf.gql(
+      `mutation ($id: ID!) {
+        refused: updateRelease(id: $id, input: { fromCountry: "ZZ" }, reason: "a cache test") { __typename }
+        key: createApiKey(name: "cache-test-key") { __typename }
+      }`,
+      { id },
+      ADMIN,
+    );
+    expect(both.errors, JSON.stringify(both)).toBeUndefined();
+    expect((await sqlOf(deaf, () => exchange(deaf, "2024-08-01-ankara"))).sql).toBeGreaterThan(0);
+  });
+
   it("drops the answers holding a person it changed", async () => {
     const query = `query ($id: ID!) { node(id: $id) { ... on Person { name description } } }`;
     await deaf.gql(query, { id: refs.krasikov });

@@ -3,7 +3,7 @@
 // with errors are never stored, nor are subscriptions or mutations; a request carrying any
 // Authorization header (admin, or a bad token) neither reads nor fills the cache.
 import { useResponseCache } from "@graphql-yoga/plugin-response-cache";
-import { getOperationAST } from "graphql";
+import { type DocumentNode, getOperationAST, Kind, type SelectionSetNode } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { ResponseCache } from "./response-cache.js";
 
@@ -33,17 +33,42 @@ export function useExactResponseCache(cache: ResponseCache, usable: () => boolea
     },
     onExecute({ args }) {
       const context = args.contextValue as object;
-      if (getOperationAST(args.document, args.operationName)?.operation !== "mutation") {
+      const operation = getOperationAST(args.document, args.operationName);
+      if (operation?.operation !== "mutation") {
         cache.begin(context);
         return;
       }
-      // A read on this instance must never see what was before its own write. A resolver that
-      // says what it wrote (ctx.wrote) drops just that; any other mutation drops everything.
+      // A read on this instance must never see what was before its own write. A field whose
+      // resolver says what it wrote (or that it was refused before writing) drops just that;
+      // unless every field of the mutation did, everything is dropped.
+      const fields = rootFields(args.document, operation.selectionSet);
       return {
         onExecuteDone() {
-          if (!cache.wasReported(context)) cache.apply({ kind: "unknown" });
+          if (cache.reports(context) < fields) cache.apply({ kind: "unknown" });
         },
       };
     },
   };
+}
+
+/**
+ * The root fields a mutation names, through fragments, leaving out `__typename`: never fewer than
+ * the fields it runs (a skipped or merged field counts all the same, which can only drop more).
+ */
+function rootFields(document: DocumentNode, set: SelectionSetNode, seen = new Set<string>()): number {
+  let count = 0;
+  for (const selection of set.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (selection.name.value !== "__typename") count++;
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      count += rootFields(document, selection.selectionSet, seen);
+    } else if (!seen.has(selection.name.value)) {
+      seen.add(selection.name.value);
+      const fragment = document.definitions.find(
+        (definition) => definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === selection.name.value,
+      );
+      if (fragment?.kind === Kind.FRAGMENT_DEFINITION) count += rootFields(document, fragment.selectionSet, seen);
+    }
+  }
+  return count;
 }

@@ -109,7 +109,8 @@ export class ResponseCache implements Cache {
   #store: AnswerStore;
   #epoch = 0;
   readonly #startedAt = new WeakMap<object, number>();
-  readonly #reported = new WeakSet<object>();
+  /** Per mutation: how many of its fields said what they wrote (or that they wrote nothing). */
+  readonly #reported = new WeakMap<object, number>();
   readonly #classOf = new LRUCache<string, AnswerClass>({
     max: MEMO.documents,
     maxSize: MEMO.chars,
@@ -170,14 +171,24 @@ export class ResponseCache implements Cache {
     return this.#startedAt.get(context) === this.#epoch;
   }
 
-  /** A mutation's resolver described its write precisely (else the whole cache is dropped). */
+  /** A mutation's field described its write precisely (else the whole cache is dropped). */
   reported(context: object, change: Change): void {
-    this.#reported.add(context);
+    this.#count(context);
     this.apply(change);
   }
 
-  wasReported(context: object): boolean {
-    return this.#reported.has(context);
+  /** A mutation's field was refused before anything was written: nothing to drop. */
+  nothingWritten(context: object): void {
+    this.#count(context);
+  }
+
+  /** How many fields of this mutation said what they wrote. */
+  reports(context: object): number {
+    return this.#reported.get(context) ?? 0;
+  }
+
+  #count(context: object): void {
+    this.#reported.set(context, this.reports(context) + 1);
   }
 
   #documentClass(documentString: string): AnswerClass {

@@ -4,7 +4,7 @@
 // query. Dates and country codes come in as strings so that a wrong one is a ValidationError
 // from the facts layer rather than a GraphQL coercion error before the resolver runs.
 import type { Change } from "../cache/changes.js";
-import { ConflictError, type FieldProblem, ValidationError } from "../facts/errors.js";
+import { ConflictError, type FieldProblem, isFactError, ValidationError } from "../facts/errors.js";
 import { addExchangeEvent, addPerson, addRelease, addSentence, addSource, addStatement } from "../facts/write.js";
 import { builder } from "./builder.js";
 import type { Context } from "./context.js";
@@ -57,7 +57,8 @@ export function actorOf(ctx: Context): string {
 /**
  * Runs a write, tagging a ConflictError with the type of the object that already exists. Once it
  * has committed, this instance's response cache drops what `changed` says it touched, before
- * the mutation answers (other instances learn of it from the feed).
+ * the mutation answers (other instances learn of it from the feed). A write refused by the facts
+ * layer's own checks (inside its transaction, which then rolls back) drops nothing.
  */
 export async function write<T>(
   ctx: Context,
@@ -69,6 +70,7 @@ export async function write<T>(
   try {
     row = await work();
   } catch (error) {
+    if (isFactError(error)) ctx.responseCache?.nothingWritten(ctx);
     throw error instanceof ConflictError ? conflictOf(error, typename) : error;
   }
   ctx.responseCache?.reported(ctx, changed(row));
