@@ -48,9 +48,9 @@ export const LIMITS = {
 /**
  * Yoga's caches of parsed documents and of parse errors, keyed by the document's text. Yoga's own
  * keep 1,024 entries each whatever their size, and a document made of one long string literal
- * passes the token limit at up to the body limit: 100 of them pinned 96 MiB, 1,024 would pin a GB. These keep as many
- * entries for as long, and at most `bytes` each, counting 70 bytes per character of the text (a
- * dense document and its syntax tree took 69; one long literal, 1). A document over a tenth of
+ * passes the token limit at up to the body limit, so 1,024 of them would pin a GB. These keep as
+ * many entries for as long, and at most `bytes` each, counting 70 bytes per character of the text
+ * (a dense document and its syntax tree took 69; one long literal, 1). A document over a tenth of
  * that is parsed again each time it comes.
  */
 export function parseCaches(bytes = 32 * 1024 * 1024) {
