@@ -236,6 +236,19 @@ describe("a write through this instance", () => {
     expect((await sqlOf(deaf, () => exchange(deaf, "2024-08-01-ankara"))).sql).toBeGreaterThan(0);
   });
 
+  it("keeps every answer when a mutation comes without an admin's credentials", async () => {
+    await exchange(deaf, "2024-08-01-ankara");
+    for (const authorization of [undefined, "Bearer not-a-key"]) {
+      const refused = await deaf.gql(
+        MUTATIONS.addPerson,
+        { input: { name: "Cache Flusher", nationalities: ["RU"] } },
+        authorization ? { authorization } : {},
+      );
+      expect(refused.errors?.[0]?.extensions?.code).toMatch(/UNAUTHENTICATED|FORBIDDEN/);
+      expect((await sqlOf(deaf, () => exchange(deaf, "2024-08-01-ankara"))).sql).toBe(0);
+    }
+  });
+
   it("drops the answers holding a person it changed", async () => {
     const query = `query ($id: ID!) { node(id: $id) { ... on Person { name description } } }`;
     await deaf.gql(query, { id: refs.krasikov });

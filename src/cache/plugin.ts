@@ -38,6 +38,9 @@ export function useExactResponseCache(cache: ResponseCache, usable: () => boolea
         cache.begin(context);
         return;
       }
+      // Every mutation requires an admin (test/schema.test.ts): one sent without an admin's
+      // credentials wrote nothing, and must not let anyone empty the cache at will.
+      if ((args.contextValue as { viewer?: { admin: boolean } }).viewer?.admin !== true) return;
       // A read on this instance must never see what was before its own write. A field whose
       // resolver says what it wrote (or that it was refused before writing) drops just that;
       // unless every field of the mutation did, everything is dropped.
