@@ -15,9 +15,10 @@ export type Invalidation = { all: true } | { all: false; entities: Entity[] };
 
 /**
  * A write, as the writer (a mutation) or the feed describes it. `added*` are additions, whose
- * links are known from the new row; `changed` is an addition or an in-place change of that
- * object's own fields. `touched` is a correction or retraction of one fact, with the objects it
- * linked to before and after (a correction can move a release from one exchange to another).
+ * links are known from the new row; `changed` is an addition of a person, source or exchange,
+ * which touches only that object. `touched` is a correction or retraction of one fact, with the
+ * objects it linked to before and after (a correction can move a release from one exchange to
+ * another).
  * Anything else (a merge, a kind we do not know) is `unknown` and drops everything.
  */
 export type Change =
@@ -135,7 +136,7 @@ export function invalidationOf(change: Change): Invalidation {
   }
 }
 
-/** Feed kinds whose additions and in-place changes touch only the object itself. */
+/** Feed kinds whose additions touch only the object itself (their changes are `touched`). */
 const IN_PLACE: Record<string, "Person" | "Source" | "ExchangeEvent"> = {
   person: "Person",
   source: "Source",
