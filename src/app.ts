@@ -11,7 +11,7 @@ import { ANONYMOUS, resolveViewer } from "./auth.js";
 import { changesOfPage } from "./cache/changes.js";
 import { useExactResponseCache } from "./cache/plugin.js";
 import { ResponseCache } from "./cache/response-cache.js";
-import type { Config } from "./config.js";
+import { type Config, defaultSearchSlots } from "./config.js";
 import { databaseUnavailableError, watchAvailability } from "./db/availability.js";
 import type { Database } from "./db/client.js";
 import { FeedHub } from "./feed/hub.js";
@@ -106,8 +106,8 @@ export function buildApp({ config, database, log }: AppDeps): App {
 
   const searches =
     database.kind === "pglite"
-      ? new SearchLane(config.searchConcurrency ?? 1, 1)
-      : new SearchLane(config.searchConcurrency ?? Math.max(1, Math.floor(config.dbPoolMax / 4)));
+      ? new SearchLane(database.searchDb, config.searchConcurrency ?? 1, 1)
+      : new SearchLane(database.searchDb, config.searchConcurrency ?? defaultSearchSlots(config.dbPoolMax));
   const report = errorReporter(availability);
   // Subscription results are reported and masked once per event (shared by every subscriber
   // of the same operation), before Yoga's masking sees them on SSE.

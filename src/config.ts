@@ -89,6 +89,27 @@ export function defaultPoolMax(cores = availableParallelism()): number {
   return Math.min(10, 2 * cores + 1);
 }
 
+/** How many PostgreSQL searches run at once when SEARCH_CONCURRENCY is unset: a quarter of the
+ * pool, at least one. */
+export function defaultSearchSlots(poolMax: number): number {
+  return Math.max(1, Math.floor(poolMax / 4));
+}
+
+/** How a PostgreSQL pool of `poolMax` connections is shared out (src/db/client.ts says why). */
+export type PoolLanes = { reads: number; writes: number; searches: number };
+
+/**
+ * The pool in three lanes, each its own set of connections: searches (as many as may run at once,
+ * keeping one each for the other lanes), write transactions (half of what is left), and every
+ * other read (the rest). Below three connections there is one lane, shared as before: `null`.
+ */
+export function poolLanes(poolMax: number, searchSlots = defaultSearchSlots(poolMax)): PoolLanes | null {
+  if (poolMax < 3) return null;
+  const searches = Math.min(searchSlots, poolMax - 2);
+  const writes = Math.max(1, Math.floor((poolMax - searches) / 2));
+  return { reads: poolMax - searches - writes, writes, searches };
+}
+
 /** Reads and validates the environment; throws one error naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));

@@ -10,6 +10,7 @@ import { type Database, openDatabase } from "../src/db/client.js";
 import { migrate } from "../src/db/migrate.js";
 import { createLogger } from "../src/logger.js";
 import { type Cluster, canRunCluster, startCluster } from "./support/cluster.js";
+import { sleepInEveryLane } from "./support/lanes.js";
 import { RawSocket, send } from "./support/raw.js";
 import { until } from "./support/until.js";
 
@@ -56,11 +57,11 @@ describe.skipIf(!canRunCluster)("PostgreSQL safety", () => {
 
     const observer = postgres(cluster.url, { max: 1, onnotice: () => {} });
     let done = false;
-    const sleeping = Promise.all(Array.from({ length: 9 }, () => database.db.execute(sql`select pg_sleep(0.5)`)));
+    const sleeping = sleepInEveryLane(database, 9, 0.5);
     void sleeping.finally(() => {
       done = true;
     });
-    // The most sessions sleeping at once while nine sleeps queue for the pool (the feed's LISTEN
+    // The most sessions sleeping at once while nine sleeps in each lane queue for the pool (the feed's LISTEN
     // connection is the service's too, but outside the pool).
     let most = 0;
     while (!done) {

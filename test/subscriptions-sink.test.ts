@@ -47,7 +47,7 @@ async function start(into: DirectSink) {
     requestId: "sink-test",
     log: createLogger("silent"),
     feed: server.app.feed,
-    searches: new SearchLane(1),
+    searches: new SearchLane(server.database.searchDb, 1),
   };
   const args: ExecutionArgs = { schema, document: RELEASES, contextValue };
   const stream = await subscribe(args, into);

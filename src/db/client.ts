@@ -10,7 +10,7 @@ import type { PgAsyncDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
-import { type Config, defaultPoolMax } from "../config.js";
+import { type Config, defaultPoolMax, defaultSearchSlots, poolLanes } from "../config.js";
 import { durableOptions } from "./durable-fs.js";
 import { type DataDirLock, lockDataDir } from "./lock.js";
 import { preparing } from "./prepared.js";
@@ -30,7 +30,10 @@ export type Listen = (
 ) => Promise<() => Promise<void>>;
 
 export type Database = {
+  /** Every query and transaction but searches. */
   db: Db;
+  /** Where searches run (src/graphql/search.ts): on PostgreSQL, connections of their own. */
+  searchDb: Db;
   kind: "postgres" | "pglite";
   /** Subscribes to NOTIFY on a channel over a dedicated connection. */
   listen: Listen;
@@ -47,6 +50,8 @@ export type DatabaseOptions = {
   /** PGlite only: each commit reaches the disk before it is acknowledged (docs/durability.md). */
   fsync?: boolean;
   poolMax?: number;
+  /** PostgreSQL searches at once (SEARCH_CONCURRENCY); the search lane's size. */
+  searchSlots?: number;
   statementTimeoutMs?: number;
   /** Distinct statements prepared per process (PostgreSQL only); 0: none. Default 200. */
   preparedStatements?: number;
@@ -68,6 +73,7 @@ export function databaseOptions(config: Config): DatabaseOptions {
     dataDir: config.dataDir,
     fsync: config.pgliteFsync,
     poolMax: config.dbPoolMax,
+    searchSlots: config.searchConcurrency,
     statementTimeoutMs: config.dbStatementTimeoutMs,
     preparedStatements: config.dbPreparedStatements,
   };
@@ -111,35 +117,58 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     ? { logQuery: (query, params) => options.onQuery?.(query, params) }
     : undefined;
   if (options.databaseUrl) {
+    const url = options.databaseUrl;
     const timeout = options.statementTimeoutMs ?? 10_000;
-    const client = postgres(options.databaseUrl, {
-      max: options.poolMax ?? defaultPoolMax(),
-      onnotice: () => {},
-      connect_timeout: 5,
-      idle_timeout: 60,
-      // Reconnect delay after failures, in seconds. postgres.js's default grows to 20 s, so the
-      // service would stay down that long after a long outage ended; 1 s at most is enough
-      // since operations are refused without touching the pool while it is down.
-      backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 1),
-      connection: {
-        application_name: "exchange-graph",
-        // Dates and timestamps are read as text and passed on (the Date and DateTime scalars
-        // expect ISO), whatever the server's or the role's default DateStyle.
-        datestyle: "ISO, MDY",
-        statement_timeout: timeout,
-        // A prepared statement (src/db/prepared.ts) is planned once per connection. Left to
-        // itself, PostgreSQL compares the generic plan of a `limit $1` statement, costed for
-        // an unknown limit, with the custom plans of the first five runs, finds it dearer and
-        // plans every run again: every list and nested read paid for planning on every request.
-        plan_cache_mode: PLAN_CACHE_MODE,
-        idle_in_transaction_session_timeout: Math.max(timeout * 3, 30_000),
-      },
-    });
-    const max = options.preparedStatements ?? DEFAULT_PREPARED_STATEMENTS;
-    const queries = max > 0 ? preparing(client, { max }) : client;
-    const db = drizzlePostgres({ client: queries, relations, logger }) as unknown as Db;
+    const connect = (max: number) =>
+      postgres(url, {
+        max,
+        onnotice: () => {},
+        connect_timeout: 5,
+        idle_timeout: 60,
+        // Reconnect delay after failures, in seconds. postgres.js's default grows to 20 s, so the
+        // service would stay down that long after a long outage ended; 1 s at most is enough
+        // since operations are refused without touching the pool while it is down.
+        backoff: (retries: number) => (0.5 + Math.random() / 2) * Math.min(0.05 * 2 ** retries, 1),
+        connection: {
+          application_name: "exchange-graph",
+          // Dates and timestamps are read as text and passed on (the Date and DateTime scalars
+          // expect ISO), whatever the server's or the role's default DateStyle.
+          datestyle: "ISO, MDY",
+          statement_timeout: timeout,
+          // A prepared statement (src/db/prepared.ts) is planned once per connection. Left to
+          // itself, PostgreSQL compares the generic plan of a `limit $1` statement, costed for
+          // an unknown limit, with the custom plans of the first five runs, finds it dearer and
+          // plans every run again: every list and nested read paid for planning on every request.
+          plan_cache_mode: PLAN_CACHE_MODE,
+          idle_in_transaction_session_timeout: Math.max(timeout * 3, 30_000),
+        },
+      });
+    const prepared = options.preparedStatements ?? DEFAULT_PREPARED_STATEMENTS;
+    const open = (client: postgres.Sql) =>
+      drizzlePostgres({
+        client: prepared > 0 ? preparing(client, { max: prepared }) : client,
+        relations,
+        logger,
+      }) as unknown as Db;
+    // The pool in lanes (config.ts: poolLanes). postgres.js sends a query to an idle connection
+    // if there is one and otherwise queues it behind another's on a busy one, where it waits for
+    // whatever runs ahead of it. Few connections are what makes reads cheap (several queries per
+    // socket write and per wake-up of each side), but a shared few would let a search that takes
+    // the whole statement timeout, or a write transaction holding its connection between
+    // statements, hold up the reads queued behind it. In lanes, reads only ever wait for reads.
+    const poolMax = options.poolMax ?? defaultPoolMax();
+    const lanes = poolLanes(poolMax, options.searchSlots ?? defaultSearchSlots(poolMax));
+    const clients = lanes ? [connect(lanes.reads), connect(lanes.writes), connect(lanes.searches)] : [connect(poolMax)];
+    const [client, writeClient = client, searchClient = client] = clients as [postgres.Sql, ...postgres.Sql[]];
+    const db = open(client);
+    if (writeClient !== client) {
+      // Every write runs in a transaction: those, and only those, take the write lane.
+      const writes = open(writeClient);
+      db.transaction = writes.transaction.bind(writes);
+    }
     return {
       db,
+      searchDb: searchClient === client ? db : open(searchClient),
       kind: "postgres",
       listen: async (channel, onNotify, onListen) => {
         const sub = await client.listen(channel, onNotify, onListen);
@@ -149,7 +178,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         await client`select 1`;
       },
       advertise: () => {},
-      close: () => client.end({ timeout: 5 }),
+      close: async () => {
+        await Promise.all(clients.map((c) => c.end({ timeout: 5 })));
+      },
     };
   }
   const dataDir = options.dataDir ?? "./data";
@@ -175,6 +206,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const db = drizzlePglite({ client: withoutQueryParsers(client), relations, logger }) as unknown as Db;
   return {
     db,
+    searchDb: db,
     kind: "pglite",
     listen: async (channel, onNotify, onListen) => {
       const unlisten = await client.listen(channel, onNotify);

@@ -1,4 +1,5 @@
 import { and, sql } from "drizzle-orm";
+import type { Db } from "../db/client.js";
 import { personTable } from "../db/tables.js";
 import { builder } from "./builder.js";
 import { connectionType } from "./connection.js";
@@ -104,16 +105,16 @@ builder.queryFields((t) => ({
         includeRetracted: t.arg.boolean(INCLUDE_RETRACTED),
       },
       totalCount: (_parent, args, ctx) => {
-        const count = () => ctx.db.$count(personTable, personFilter(personTable, args, ctx));
-        return nameSearch(args.search) ? ctx.searches.run(count) : count();
+        const count = (db: Db) => db.$count(personTable, personFilter(personTable, args, ctx));
+        return nameSearch(args.search) ? ctx.searches.run(count) : count(ctx.db);
       },
       resolve: (query, _parent, args, ctx) => {
         checkPage(args);
         const search = nameSearch(args.search);
         const where = { RAW: (table: typeof personTable) => personFilter(table, args, ctx) ?? sql`true` };
         if (search) {
-          return ctx.searches.run(() =>
-            ctx.db.query.person.findMany(
+          return ctx.searches.run((db) =>
+            db.query.person.findMany(
               query({
                 where,
                 extras: {

@@ -2,6 +2,7 @@
 // expressions take more than linear time in the length of a word, and a full-text search is
 // parsed into a tsquery whose parser has a fixed stack: both are bounded here, before any SQL.
 import { type SQL, sql } from "drizzle-orm";
+import type { Db } from "../db/client.js";
 import { badArgument } from "./pagination.js";
 
 export const SEARCH_LIMITS = {
@@ -52,7 +53,9 @@ export function textSearch(raw: string | null | undefined): string | undefined {
 
 /**
  * At most `slots` searches at the database at once, the rest waiting their turn here, so that
- * however many clients search, other requests still find the database free: one per app.
+ * however many clients search, other requests still find the database free: one per app. On
+ * PostgreSQL the searches run on connections of their own (src/db/client.ts), so a slow one
+ * never holds up a read queued behind it.
  * With `rest`, a slot stays idle for that fraction of the time its last search took: PGlite
  * answers in this thread, so back-to-back searches would leave no turn of the event loop in
  * which another request could even be read.
@@ -62,16 +65,18 @@ export class SearchLane {
   private readonly waiting: (() => void)[] = [];
 
   constructor(
+    private readonly db: Db,
     readonly slots: number,
     readonly rest = 0,
   ) {}
 
-  async run<T>(work: () => PromiseLike<T>): Promise<T> {
+  /** Runs `work` on the search lane's database when a slot is free. */
+  async run<T>(work: (db: Db) => PromiseLike<T>): Promise<T> {
     if (this.running >= this.slots) await new Promise<void>((resolve) => this.waiting.push(resolve));
     else this.running++;
     const started = performance.now();
     try {
-      return await work();
+      return await work(this.db);
     } finally {
       const idle = (performance.now() - started) * this.rest;
       if (idle > 0) setTimeout(() => this.release(), idle).unref();

@@ -1,4 +1,5 @@
 import { and, eq, gte, lte, sql } from "drizzle-orm";
+import type { Db } from "../db/client.js";
 import { statementSubjectTable, statementTable } from "../db/tables.js";
 import { builder } from "./builder.js";
 import { CONFIDENCE_DESCRIPTION, Confidence } from "./confidence.js";
@@ -83,20 +84,20 @@ builder.queryFields((t) => ({
         to: t.arg({ type: "Date", description: "Only statements made on or before this day." }),
       },
       totalCount: (_parent, args, ctx) => {
-        const count = () => ctx.db.$count(statementTable, statementFilter(statementTable, args, ctx));
-        return textSearch(args.search) ? ctx.searches.run(count) : count();
+        const count = (db: Db) => db.$count(statementTable, statementFilter(statementTable, args, ctx));
+        return textSearch(args.search) ? ctx.searches.run(count) : count(ctx.db);
       },
       resolve: (query, _parent, args, ctx) => {
         checkPage(args);
         statementFilter(statementTable, args, ctx);
-        const find = () =>
-          ctx.db.query.statement.findMany(
+        const find = (db: Db) =>
+          db.query.statement.findMany(
             query({
               where: { RAW: (table) => statementFilter(table, args, ctx) ?? sql`true` },
               orderBy: { saidOn: "desc", id: "desc" },
             }),
           );
-        return textSearch(args.search) ? ctx.searches.run(find) : find();
+        return textSearch(args.search) ? ctx.searches.run(find) : find(ctx.db);
       },
     },
     StatementConnection,
