@@ -54,6 +54,35 @@ describe.skipIf(!onPostgres)("prepared statements", () => {
     expect(await preparedTexts()).toHaveLength(2);
   });
 
+  it("count DB_PREPARED_STATEMENTS per process, not per lane of the pool", async () => {
+    // Three connections: one each for reads, write transactions and searches.
+    const laned = await openDatabase({ databaseUrl: fixture.url, poolMax: 3, preparedStatements: 2 });
+    try {
+      const onReads = async () => {
+        const result = await laned.db.execute<{ statement: string }>(
+          sql`select statement from pg_prepared_statements where statement like '%"person"%'`,
+        );
+        return rowsOf<{ statement: string }>(result).length;
+      };
+      const byName = () =>
+        laned.db.query.person.findFirst({ where: { name: "Vadim Krasikov" }, columns: { name: true } });
+      const bySlug = (db: Database["db"]) =>
+        db.query.person.findFirst({ where: { slug: "x" }, columns: { name: true } });
+      const byId = () => laned.db.select({ name: personTable.name }).from(personTable).where(sql`id = ${1}`);
+      await byName();
+      await byName();
+      expect(await onReads()).toBe(1);
+      // The second statement is prepared on the search lane: the budget of two is spent.
+      await bySlug(laned.searchDb);
+      await bySlug(laned.searchDb);
+      await byId();
+      await byId();
+      expect(await onReads()).toBe(1);
+    } finally {
+      await laned.close();
+    }
+  });
+
   it("plan a prepared list once: its runs reuse one generic plan, however many", async () => {
     // A page of persons, `limit $1` as every list sends it. With PostgreSQL's default plan cache
     // mode the first five runs are each planned anew, and on the bench's 10,000 persons every

@@ -13,7 +13,7 @@ import postgres from "postgres";
 import { type Config, defaultPoolMax, defaultSearchSlots, poolLanes } from "../config.js";
 import { durableOptions } from "./durable-fs.js";
 import { type DataDirLock, lockDataDir } from "./lock.js";
-import { preparing } from "./prepared.js";
+import { preparer, preparing } from "./prepared.js";
 import { relations } from "./relations.js";
 
 export type Db = PgAsyncDatabase<PgQueryResultHKT, typeof relations>;
@@ -143,10 +143,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
           idle_in_transaction_session_timeout: Math.max(timeout * 3, 30_000),
         },
       });
-    const prepared = options.preparedStatements ?? DEFAULT_PREPARED_STATEMENTS;
+    const max = options.preparedStatements ?? DEFAULT_PREPARED_STATEMENTS;
+    const shouldPrepare = max > 0 ? preparer({ max }) : undefined;
     const open = (client: postgres.Sql) =>
       drizzlePostgres({
-        client: prepared > 0 ? preparing(client, { max: prepared }) : client,
+        client: shouldPrepare ? preparing(client, shouldPrepare) : client,
         relations,
         logger,
       }) as unknown as Db;

@@ -8,11 +8,13 @@ import type { Sql } from "postgres";
 
 export type PrepareOptions = { max: number };
 
-export function preparing(client: Sql, { max }: PrepareOptions): Sql {
+/** Decides which statements are prepared: one per process, shared by the pool's lanes
+ * (src/db/client.ts), so that `max` counts distinct statements however many clients there are. */
+export function preparer({ max }: PrepareOptions): (text: string, parameters: number) => boolean {
   const prepared = new Set<string>();
   /** Statements seen once, waiting for a second run; cleared when it fills. */
   const seen = new Set<string>();
-  const shouldPrepare = (text: string, parameters: number): boolean => {
+  return (text: string, parameters: number): boolean => {
     if (prepared.has(text)) return true;
     // Without parameters postgres.js uses the simple protocol: nothing to prepare.
     if (parameters === 0 || prepared.size >= max) return false;
@@ -25,6 +27,10 @@ export function preparing(client: Sql, { max }: PrepareOptions): Sql {
     prepared.add(text);
     return true;
   };
+}
+
+/** `client`, preparing the statements `shouldPrepare` picks. */
+export function preparing(client: Sql, shouldPrepare: ReturnType<typeof preparer>): Sql {
   const unsafe: Sql["unsafe"] = (text, parameters, options) =>
     client.unsafe(text, parameters, { ...options, prepare: shouldPrepare(text, parameters?.length ?? 0) });
   // Everything else (begin, listen, options, end…) is the client's own.
