@@ -61,8 +61,8 @@ describe.skipIf(!canRunCluster)("PostgreSQL safety", () => {
     void sleeping.finally(() => {
       done = true;
     });
-    // The most sessions sleeping at once while nine sleeps in each lane queue for the pool (the feed's LISTEN
-    // connection is the service's too, but outside the pool).
+    // The most sessions sleeping at once while nine sleeps in each lane queue for the pool (the
+    // feed's LISTEN connection is the service's too, but outside the pool).
     let most = 0;
     while (!done) {
       const [row] =

@@ -49,15 +49,15 @@ afterAll(async () => {
   await fixture?.drop();
 });
 
-/** The most sessions running `pg_sleep` at once while `sleeping` runs (as reads: `count` of them). */
-async function mostSessionsAt(database: Database, count: number | (() => Promise<unknown>)): Promise<number> {
+/** The most sessions running `pg_sleep` at once while `work` runs: a function, or that many reads. */
+async function mostSessionsAt(database: Database, work: number | (() => Promise<unknown>)): Promise<number> {
   const observer = postgres(fixture.url as string, { max: 1, onnotice: () => {} });
   try {
     const name = new URL(fixture.url as string).pathname.slice(1);
     const sleeping =
-      typeof count === "function"
-        ? count()
-        : Promise.all(Array.from({ length: count }, () => database.db.execute(sql`select pg_sleep(0.3)`)));
+      typeof work === "function"
+        ? work()
+        : Promise.all(Array.from({ length: work }, () => database.db.execute(sql`select pg_sleep(0.3)`)));
     let most = 0;
     let done = false;
     void sleeping.finally(() => {
